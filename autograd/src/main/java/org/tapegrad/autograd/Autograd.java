@@ -1,0 +1,164 @@
+package org.tapegrad.autograd;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+/**
+ * The reverse pass: walks the tape backwards from a result and delivers gradients to every tensor that
+ * requires them.
+ *
+ * <p>The algorithm, in three steps:
+ * <ol>
+ *   <li>Discover the graph iteratively (an explicit stack, no recursion, so chains of any length work)
+ *       and count, for every tensor, how many recorded uses of it feed into the result.</li>
+ *   <li>Process tensors in Kahn's topological order: a tensor is ready once every one of its consumers has
+ *       contributed its share of the gradient, and the shares are summed (a tensor used twice, as in
+ *       {@code x * x}, receives the sum of both contributions). Each node therefore runs exactly once.</li>
+ *   <li>For a ready tensor: run its gradient hooks; if it is a leaf, accumulate into {@code .grad}; if it
+ *       retains its gradient, keep a copy; otherwise hand the gradient to its node's backward rule and
+ *       pass the results on to the node's inputs.</li>
+ * </ol>
+ * Backward rules run with recording off. Unless {@code retainGraph} is set, each node frees its saved
+ * tensors as soon as it has run.
+ */
+public final class Autograd {
+    private Autograd() {
+    }
+
+    /** Whether an operation on these inputs must record a node: recording is on and some input requires grad. */
+    public static boolean needsGrad(Tensor... inputs) {
+        if (!GradMode.isEnabled()) {
+            return false;
+        }
+        for (Tensor t : inputs) {
+            if (t != null && t.requiresGrad()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Attaches {@code node} to {@code output} as the operation that produced it; {@code output} then
+     * requires grad and is no longer a leaf.
+     *
+     * @param output modified: gains a grad_fn
+     */
+    public static Tensor record(Tensor output, Node node) {
+        node.bindOutput(output);
+        output.attachGradFn(node);
+        return output;
+    }
+
+    /**
+     * Computes the gradient of {@code root} with respect to every leaf it depends on.
+     *
+     * @param root        the result; must require grad
+     * @param gradient    d(loss)/d(root), same shape and type as {@code root}; null is allowed only for a
+     *                    single-element root, meaning 1
+     * @param retainGraph keep the saved tensors so that backward can run through this graph again
+     */
+    public static void backward(Tensor root, Tensor gradient, boolean retainGraph) {
+        if (!root.requiresGrad()) {
+            throw new IllegalStateException("backward: the tensor of shape " + Shapes.format(root.shape())
+                    + " does not require grad and has no grad_fn; set requiresGrad on the leaves it is computed from");
+        }
+        Tensor seed = seedGradient(root, gradient);
+        Map<Tensor, Integer> pendingUses = countUses(root);
+        Map<Tensor, Tensor> gradients = new IdentityHashMap<>();
+        gradients.put(root, seed);
+        Deque<Tensor> ready = new ArrayDeque<>();
+        ready.push(root);
+        try (GradMode.NoGrad ignored = GradMode.noGrad()) {
+            while (!ready.isEmpty()) {
+                Tensor tensor = ready.pop();
+                Tensor grad = gradients.remove(tensor);
+                Node node = tensor.gradFn();
+                if (grad != null) {
+                    grad = tensor.runHooks(grad);
+                    if (node == null) {
+                        tensor.accumulateGrad(grad);
+                    } else if (tensor.retainsGrad()) {
+                        tensor.accumulateGrad(grad);
+                    }
+                }
+                if (node == null) {
+                    continue;
+                }
+                Tensor[] inputGrads = grad == null ? new Tensor[node.inputCount()] : node.apply(grad);
+                for (int i = 0; i < node.inputCount(); i++) {
+                    Tensor input = node.input(i);
+                    if (input == null || !input.requiresGrad()) {
+                        continue;
+                    }
+                    if (inputGrads[i] != null) {
+                        checkGradient(node, i, input, inputGrads[i]);
+                        gradients.merge(input, inputGrads[i], Tensor::add);
+                    }
+                    int left = pendingUses.merge(input, -1, Integer::sum);
+                    if (left == 0) {
+                        ready.push(input);
+                    }
+                }
+                if (!retainGraph) {
+                    node.release();
+                }
+            }
+        }
+    }
+
+    private static Tensor seedGradient(Tensor root, Tensor gradient) {
+        if (gradient == null) {
+            if (root.numel() != 1) {
+                throw new IllegalArgumentException("backward: grad can be implicitly created only for scalar outputs, "
+                        + "but the output has shape " + Shapes.format(root.shape())
+                        + "; pass a gradient of that shape to backward(gradient)");
+            }
+            return Tensor.ones(root.dtype(), root.shape());
+        }
+        if (!java.util.Arrays.equals(gradient.shape(), root.shape())) {
+            throw new ShapeException("backward: the gradient has shape " + Shapes.format(gradient.shape())
+                    + " but the output has shape " + Shapes.format(root.shape()));
+        }
+        if (gradient.dtype() != root.dtype()) {
+            throw new IllegalArgumentException("backward: the gradient has dtype " + gradient.dtype()
+                    + " but the output has dtype " + root.dtype());
+        }
+        return gradient.detach();
+    }
+
+    /** Counts, for each tensor reachable from root, the number of recorded uses of it that root depends on. */
+    private static Map<Tensor, Integer> countUses(Tensor root) {
+        Map<Tensor, Integer> uses = new IdentityHashMap<>();
+        Map<Tensor, Boolean> visited = new IdentityHashMap<>();
+        Deque<Tensor> stack = new ArrayDeque<>();
+        stack.push(root);
+        visited.put(root, Boolean.TRUE);
+        while (!stack.isEmpty()) {
+            Node node = stack.pop().gradFn();
+            if (node == null) {
+                continue;
+            }
+            for (int i = 0; i < node.inputCount(); i++) {
+                Tensor input = node.input(i);
+                if (input == null || !input.requiresGrad()) {
+                    continue;
+                }
+                uses.merge(input, 1, Integer::sum);
+                if (visited.put(input, Boolean.TRUE) == null) {
+                    stack.push(input);
+                }
+            }
+        }
+        return uses;
+    }
+
+    private static void checkGradient(Node node, int i, Tensor input, Tensor grad) {
+        if (!java.util.Arrays.equals(grad.shape(), input.shape())) {
+            throw new IllegalStateException(node.name() + ": backward produced a gradient of shape "
+                    + Shapes.format(grad.shape()) + " for input " + i + " of shape " + Shapes.format(input.shape()));
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package org.tapegrad.autograd;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One entry of the tape: the record an operation leaves behind so that its gradient can be computed
+ * later. A node knows its inputs, the tensors it saved, and its backward rule, which maps the gradient
+ * of the operation's output to the gradients of its inputs (the vector–Jacobian product).
+ *
+ * <p>An operation creates its node right after computing its output and attaches it with
+ * {@link Autograd#record(Tensor, Node)}:
+ *
+ * <pre>{@code
+ * Tensor out = ...;                        // forward
+ * if (Autograd.needsGrad(x)) {
+ *     Autograd.record(out, new Node("exp", x) {
+ *         final SavedTensor y = save(out);
+ *         protected Tensor[] backward(Tensor g) {
+ *             return new Tensor[] {g.mul(y.get())};   // d exp(x)/dx = exp(x)
+ *         }
+ *     });
+ * }
+ * }</pre>
+ *
+ * <p>Backward rules run with recording switched off, so they may use ordinary tensor operations.
+ */
+public abstract class Node {
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+
+    private final String name;
+    private final Tensor[] inputs;
+    private final long sequenceNumber;
+    private final List<SavedTensor> saved = new ArrayList<>(2);
+    private int[] outputShape = new int[0];
+    private DType outputType = DType.defaultType();
+    private boolean released;
+
+    /**
+     * @param name   the operation's name, as shown in tape listings ({@code "mul"}, {@code "conv2d"})
+     * @param inputs the operation's tensor inputs, in the order {@link #backward} returns their gradients
+     */
+    protected Node(String name, Tensor... inputs) {
+        this.name = name;
+        this.inputs = inputs.clone();
+        this.sequenceNumber = SEQUENCE.getAndIncrement();
+    }
+
+    /**
+     * Computes the gradients of the inputs from the gradient of the output.
+     *
+     * @param gradOutput gradient of the loss with respect to this node's output, same shape as the output
+     * @return one entry per input, in constructor order: the gradient of that input (same shape as the
+     *         input), or {@code null} where the input does not require grad
+     */
+    protected abstract Tensor[] backward(Tensor gradOutput);
+
+    /** Keeps {@code tensor} for backward and remembers its version, to detect later in-place changes. */
+    protected final SavedTensor save(Tensor tensor) {
+        SavedTensor s = new SavedTensor(name, tensor);
+        saved.add(s);
+        return s;
+    }
+
+    /** Whether input {@code i} takes part in differentiation, so its gradient is worth computing. */
+    protected final boolean needsInputGrad(int i) {
+        return inputs[i] != null && inputs[i].requiresGrad();
+    }
+
+    /** The operation's name. */
+    public final String name() {
+        return name;
+    }
+
+    /** The operation's inputs (unmodifiable view; entries may be null for optional inputs). */
+    public final List<Tensor> inputs() {
+        return java.util.Collections.unmodifiableList(Arrays.asList(inputs));
+    }
+
+    /** Shape of the output this node produced. */
+    public final int[] outputShape() {
+        return outputShape.clone();
+    }
+
+    /** Position of this node in the global order of recorded operations (forward execution order). */
+    public final long sequenceNumber() {
+        return sequenceNumber;
+    }
+
+    /** Whether backward already freed this node's saved tensors. */
+    public final boolean isReleased() {
+        return released;
+    }
+
+    final Tensor input(int i) {
+        return inputs[i];
+    }
+
+    final int inputCount() {
+        return inputs.length;
+    }
+
+    final void bindOutput(Tensor output) {
+        this.outputShape = output.shape();
+        this.outputType = output.dtype();
+    }
+
+    final DType outputType() {
+        return outputType;
+    }
+
+    final Tensor[] apply(Tensor gradOutput) {
+        if (released) {
+            throw new IllegalStateException(name + ": trying to backward through the graph a second time (or to "
+                    + "access saved tensors after they have already been freed). Saved tensors are freed after "
+                    + "backward; pass retainGraph = true to the first backward if you need to call it twice.");
+        }
+        Tensor[] grads = backward(gradOutput);
+        if (grads.length != inputs.length) {
+            throw new IllegalStateException(name + ": backward returned " + grads.length + " gradients for "
+                    + inputs.length + " inputs");
+        }
+        return grads;
+    }
+
+    final void release() {
+        released = true;
+        for (SavedTensor s : saved) {
+            s.release();
+        }
+        saved.clear();
+    }
+
+    @Override
+    public String toString() {
+        return name + Shapes.format(outputShape);
+    }
+}

@@ -1,0 +1,267 @@
+package org.tapegrad.autograd.ops;
+
+import org.tapegrad.autograd.Autograd;
+import org.tapegrad.autograd.Node;
+import org.tapegrad.autograd.SavedTensor;
+import org.tapegrad.autograd.Tensor;
+
+/**
+ * Elementwise functions {@code y = f(x)} and their derivatives. Each {@link Function} constant holds
+ * its forward loop and its backward loop {@code dx = g · f'(x)} side by side; both are fused single
+ * passes over contiguous arrays.
+ */
+public final class Pointwise {
+    private Pointwise() {
+    }
+
+    /**
+     * A differentiable elementwise function. {@code p} is the function's constant parameter (the
+     * exponent of POW, the slope of LEAKY_RELU), ignored by the others.
+     */
+    public enum Function {
+        /** y = −x; dx = −g. */
+        NEG("neg") {
+            @Override
+            void forward(double[] x, double[] y, double p) {
+                for (int i = 0; i < x.length; i++) {
+                    y[i] = -x[i];
+                }
+            }
+
+            @Override
+            void backward(double[] x, double[] y, double[] g, double[] dx, double p) {
+                for (int i = 0; i < g.length; i++) {
+                    dx[i] = -g[i];
+                }
+            }
+        },
+        /** y = eˣ; dx = g · y. */
+        EXP("exp") {
+            @Override
+            void forward(double[] x, double[] y, double p) {
+                for (int i = 0; i < x.length; i++) {
+                    y[i] = Math.exp(x[i]);
+                }
+            }
+
+            @Override
+            void backward(double[] x, double[] y, double[] g, double[] dx, double p) {
+                for (int i = 0; i < g.length; i++) {
+                    dx[i] = g[i] * y[i];
+                }
+            }
+        },
+        /** y = ln x; dx = g / x. */
+        LOG("log") {
+            @Override
+            void forward(double[] x, double[] y, double p) {
+                for (int i = 0; i < x.length; i++) {
+                    y[i] = Math.log(x[i]);
+                }
+            }
+
+            @Override
+            void backward(double[] x, double[] y, double[] g, double[] dx, double p) {
+                for (int i = 0; i < g.length; i++) {
+                    dx[i] = g[i] / x[i];
+                }
+            }
+        },
+        /** y = √x; dx = g / (2y). */
+        SQRT("sqrt") {
+            @Override
+            void forward(double[] x, double[] y, double p) {
+                for (int i = 0; i < x.length; i++) {
+                    y[i] = Math.sqrt(x[i]);
+                }
+            }
+
+            @Override
+            void backward(double[] x, double[] y, double[] g, double[] dx, double p) {
+                for (int i = 0; i < g.length; i++) {
+                    dx[i] = g[i] / (2 * y[i]);
+                }
+            }
+        },
+        /** y = |x|; dx = g · sign(x), with sign(0) = 0. */
+        ABS("abs") {
+            @Override
+            void forward(double[] x, double[] y, double p) {
+                for (int i = 0; i < x.length; i++) {
+                    y[i] = Math.abs(x[i]);
+                }
+            }
+
+            @Override
+            void backward(double[] x, double[] y, double[] g, double[] dx, double p) {
+                for (int i = 0; i < g.length; i++) {
+                    dx[i] = g[i] * Math.signum(x[i]);
+                }
+            }
+        },
+        /** y = max(x, 0); dx = g where x &gt; 0, else 0 (also at x = 0, as PyTorch). */
+        RELU("relu") {
+            @Override
+            void forward(double[] x, double[] y, double p) {
+                for (int i = 0; i < x.length; i++) {
+                    y[i] = x[i] > 0 ? x[i] : 0.0;
+                }
+            }
+
+            @Override
+            void backward(double[] x, double[] y, double[] g, double[] dx, double p) {
+                for (int i = 0; i < g.length; i++) {
+                    dx[i] = y[i] > 0 ? g[i] : 0.0;
+                }
+            }
+        },
+        /** y = x for x &gt; 0, p·x otherwise; dx = g for x &gt; 0, p·g otherwise. */
+        LEAKY_RELU("leakyRelu") {
+            @Override
+            void forward(double[] x, double[] y, double p) {
+                for (int i = 0; i < x.length; i++) {
+                    y[i] = x[i] > 0 ? x[i] : x[i] * p;
+                }
+            }
+
+            @Override
+            void backward(double[] x, double[] y, double[] g, double[] dx, double p) {
+                for (int i = 0; i < g.length; i++) {
+                    dx[i] = x[i] > 0 ? g[i] : g[i] * p;
+                }
+            }
+        },
+        /** y = tanh x; dx = g · (1 − y²). */
+        TANH("tanh") {
+            @Override
+            void forward(double[] x, double[] y, double p) {
+                for (int i = 0; i < x.length; i++) {
+                    y[i] = Math.tanh(x[i]);
+                }
+            }
+
+            @Override
+            void backward(double[] x, double[] y, double[] g, double[] dx, double p) {
+                for (int i = 0; i < g.length; i++) {
+                    dx[i] = g[i] * (1 - y[i] * y[i]);
+                }
+            }
+        },
+        /** y = 1 / (1 + e⁻ˣ); dx = g · y · (1 − y). */
+        SIGMOID("sigmoid") {
+            @Override
+            void forward(double[] x, double[] y, double p) {
+                for (int i = 0; i < x.length; i++) {
+                    y[i] = 1.0 / (1.0 + Math.exp(-x[i]));
+                }
+            }
+
+            @Override
+            void backward(double[] x, double[] y, double[] g, double[] dx, double p) {
+                for (int i = 0; i < g.length; i++) {
+                    dx[i] = g[i] * y[i] * (1 - y[i]);
+                }
+            }
+        },
+        /** y = xᵖ; dx = g · p · xᵖ⁻¹ (0 when p = 0). */
+        POW("pow") {
+            @Override
+            void forward(double[] x, double[] y, double p) {
+                for (int i = 0; i < x.length; i++) {
+                    y[i] = Math.pow(x[i], p);
+                }
+            }
+
+            @Override
+            void backward(double[] x, double[] y, double[] g, double[] dx, double p) {
+                for (int i = 0; i < g.length; i++) {
+                    dx[i] = p == 0 ? 0.0 : g[i] * p * Math.pow(x[i], p - 1);
+                }
+            }
+        };
+
+        private final String opName;
+
+        Function(String opName) {
+            this.opName = opName;
+        }
+
+        /** The name recorded on the tape. */
+        public String opName() {
+            return opName;
+        }
+
+        /** y[i] = f(x[i]) for every i; x not modified, y modified. */
+        abstract void forward(double[] x, double[] y, double p);
+
+        /** dx[i] = g[i] · f'(x[i]) (using y = f(x) where cheaper); dx modified, the rest not. */
+        abstract void backward(double[] x, double[] y, double[] g, double[] dx, double p);
+    }
+
+    public static Tensor neg(Tensor x) {
+        return apply(Function.NEG, x, 0);
+    }
+
+    public static Tensor exp(Tensor x) {
+        return apply(Function.EXP, x, 0);
+    }
+
+    public static Tensor log(Tensor x) {
+        return apply(Function.LOG, x, 0);
+    }
+
+    public static Tensor sqrt(Tensor x) {
+        return apply(Function.SQRT, x, 0);
+    }
+
+    public static Tensor abs(Tensor x) {
+        return apply(Function.ABS, x, 0);
+    }
+
+    public static Tensor relu(Tensor x) {
+        return apply(Function.RELU, x, 0);
+    }
+
+    public static Tensor leakyRelu(Tensor x, double negativeSlope) {
+        return apply(Function.LEAKY_RELU, x, negativeSlope);
+    }
+
+    public static Tensor tanh(Tensor x) {
+        return apply(Function.TANH, x, 0);
+    }
+
+    public static Tensor sigmoid(Tensor x) {
+        return apply(Function.SIGMOID, x, 0);
+    }
+
+    public static Tensor pow(Tensor x, double exponent) {
+        return apply(Function.POW, x, exponent);
+    }
+
+    /**
+     * Applies {@code f} elementwise and records its backward.
+     *
+     * <p>Shapes: input any, output the same shape, contiguous.
+     */
+    public static Tensor apply(Function f, Tensor x, double parameter) {
+        double[] in = Kernels.rowMajor(x);
+        double[] outData = new double[in.length];
+        f.forward(in, outData, parameter);
+        Tensor out = Tensor.wrap(outData, x.dtype(), x.shape());
+        if (Autograd.needsGrad(x)) {
+            Autograd.record(out, new Node(f.opName(), x) {
+                final SavedTensor savedX = save(x);
+                final SavedTensor savedY = save(out);
+
+                @Override
+                protected Tensor[] backward(Tensor g) {
+                    double[] dx = new double[in.length];
+                    f.backward(Kernels.rowMajor(savedX.get()), savedY.get().storageArray(), Kernels.rowMajor(g), dx,
+                            parameter);
+                    return new Tensor[] {Tensor.wrap(dx, x.dtype(), x.shape())};
+                }
+            });
+        }
+        return out;
+    }
+}
