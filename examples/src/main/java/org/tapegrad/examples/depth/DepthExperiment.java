@@ -1,0 +1,113 @@
+package org.tapegrad.examples.depth;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.tapegrad.autograd.DType;
+import org.tapegrad.autograd.Generator;
+import org.tapegrad.examples.run.Experiment;
+import org.tapegrad.examples.run.Outcome;
+import org.tapegrad.examples.run.Progress;
+import org.tapegrad.examples.run.Seeds;
+
+/**
+ * {@code depth}: the first seed article's 100-layer chain for every configuration in
+ * {@link ChainConfig#all()}, plus the variance facts ({@link VarianceFacts}).
+ *
+ * <p>Each configuration draws from its own generator, seeded from {@code seed} and the configuration's
+ * position in the article's list, so a configuration gives the same numbers whether it runs alone or
+ * with the others, and the configurations can run in parallel.
+ */
+public final class DepthExperiment implements Experiment {
+    /**
+     * The experiment's settings.
+     *
+     * @param layers depth of each chain (the article: 100)
+     * @param units width n (the article: 512)
+     * @param trials trials averaged for the variance facts (the article: 10,000; 0 skips them)
+     * @param configs configuration ids to run; empty for all
+     */
+    public record Options(int layers, int units, int trials, DType dtype, long seed, List<String> configs) {
+        public Options {
+            if (layers < 1) {
+                throw new IllegalArgumentException("depth: --layers must be at least 1, got " + layers);
+            }
+            if (units < 2) {
+                throw new IllegalArgumentException("depth: --units must be at least 2, got " + units);
+            }
+            if (trials < 0) {
+                throw new IllegalArgumentException("depth: --trials must be at least 0, got " + trials);
+            }
+            if (dtype == null) {
+                throw new IllegalArgumentException("depth: dtype is null");
+            }
+            configs = List.copyOf(configs == null ? List.of() : configs);
+            ChainConfig.select(configs);
+        }
+
+        /** The article's sizes: 100 layers of 512 units, float32, 100 trials for the facts. */
+        public static Options defaults() {
+            return new Options(100, 512, 100, DType.FLOAT32, 0, List.of());
+        }
+    }
+
+    private final Options options;
+
+    public DepthExperiment(Options options) {
+        this.options = options;
+    }
+
+    @Override
+    public String name() {
+        return "depth";
+    }
+
+    @Override
+    public DepthOutcome run(Progress progress) {
+        List<ChainConfig> configs = ChainConfig.select(options.configs());
+        List<String> allIds = ChainConfig.ids();
+        int threads = Math.max(1, Math.min(configs.size(), Runtime.getRuntime().availableProcessors()));
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "depth-chain");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<Chain.Result>> futures = new ArrayList<>();
+            int total = configs.size() + (options.trials() > 0 ? 1 : 0);
+            for (int i = 0; i < configs.size(); i++) {
+                ChainConfig config = configs.get(i);
+                int step = i + 1;
+                long seed = Seeds.derive(options.seed(), allIds.indexOf(config.id()));
+                futures.add(pool.submit(() -> {
+                    progress.step(name(), step, total, config.label());
+                    return Chain.run(config, options.layers(), options.units(), options.dtype(), new Generator(seed));
+                }));
+            }
+            List<VarianceFacts.Fact> facts = List.of();
+            if (options.trials() > 0) {
+                progress.step(name(), total, total, "variance facts over " + options.trials() + " trials");
+                facts = VarianceFacts.measure(options.units(), options.trials(), options.dtype(),
+                        new Generator(Seeds.derive(options.seed(), allIds.size())));
+            }
+            List<Chain.Result> results = new ArrayList<>();
+            for (Future<Chain.Result> f : futures) {
+                results.add(f.get());
+            }
+            return new DepthOutcome(options, results, facts);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("depth: interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException("depth: " + e.getCause(), e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
