@@ -29,7 +29,7 @@ final class Fill {
      */
     static Tensor write(Tensor tensor, double[] values) {
         Tensor source = Tensor.wrap(values, tensor.dtype(), tensor.shape());
-        try (GradMode.NoGrad ng = GradMode.noGrad()) {
+        try (GradMode.NoGrad ignored = GradMode.noGrad()) {
             tensor.copyFrom(source);
         }
         return tensor;

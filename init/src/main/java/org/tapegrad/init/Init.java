@@ -1,5 +1,6 @@
 package org.tapegrad.init;
 
+import java.util.Arrays;
 import org.tapegrad.autograd.Generator;
 import org.tapegrad.autograd.Tensor;
 
@@ -22,15 +23,15 @@ import org.tapegrad.autograd.Tensor;
  * <tr><td>{@code uniform_(a, b)}</td><td>U[a, b), the upper end excluded</td><td>a ≤ b</td></tr>
  * <tr><td>{@code normal_(mean, std)}</td><td>N(mean, std²)</td><td>std ≥ 0</td></tr>
  * <tr><td>{@code truncNormal_(mean, std, a, b)}</td><td>N(mean, std²) cut to <b>absolute</b> [a, b]</td>
- *     <td>{@link TruncatedNormal}</td></tr>
+ *     <td>{@code TruncatedNormal}</td></tr>
  * <tr><td>{@code constant_, ones_, zeros_}</td><td>a constant</td><td></td></tr>
- * <tr><td>{@code eye_, dirac_}</td><td>identity patterns</td><td>{@link Identity}</td></tr>
+ * <tr><td>{@code eye_, dirac_}</td><td>identity patterns</td><td>{@code Identity}</td></tr>
  * <tr><td>{@code xavierUniform_, xavierNormal_}</td><td>std = gain·√(2/(fan_in+fan_out))</td>
  *     <td>{@link Xavier}</td></tr>
  * <tr><td>{@code kaimingUniform_, kaimingNormal_}</td><td>std = gain(nonlinearity, a)/√fan</td>
  *     <td>{@link Kaiming}</td></tr>
- * <tr><td>{@code orthogonal_}</td><td>gain × a Haar-random semi-orthogonal matrix</td><td>{@link Orthogonal}</td></tr>
- * <tr><td>{@code sparse_}</td><td>N(0, std²) with ⌈sparsity·rows⌉ zeros per column</td><td>{@link Sparse}</td></tr>
+ * <tr><td>{@code orthogonal_}</td><td>gain × a Haar-random semi-orthogonal matrix</td><td>{@code Orthogonal}</td></tr>
+ * <tr><td>{@code sparse_}</td><td>N(0, std²) with ⌈sparsity·rows⌉ zeros per column</td><td>{@code Sparse}</td></tr>
  * </table>
  *
  * <p>Fans are {@link Fans#of(int...)}; gains are {@link Nonlinearity}. Caffe's fillers are
@@ -113,7 +114,7 @@ public final class Init {
 
     /**
      * Fills from N(mean, std²) truncated to the <b>absolute</b> interval [a, b] by the inverse CDF (see
-     * {@link TruncatedNormal}); values lie in [a, b] as rounded to the dtype.
+     * {@code TruncatedNormal}); values lie in [a, b] as rounded to the dtype.
      *
      * @throws IllegalArgumentException if mean or std is not finite, std ≤ 0, or a &gt; b (or NaN)
      */
@@ -137,7 +138,7 @@ public final class Init {
     /** Fills with {@code value} (rounded to the dtype). */
     public static Tensor constant_(Tensor tensor, double value) {
         double[] values = new double[tensor.numel()];
-        java.util.Arrays.fill(values, value);
+        Arrays.fill(values, value);
         return Fill.write(tensor, values);
     }
 
@@ -152,7 +153,7 @@ public final class Init {
     }
 
     /**
-     * The identity pattern on a 2-D tensor (rectangular allowed); see {@link Identity}.
+     * The identity pattern on a 2-D tensor (rectangular allowed); see {@code Identity}.
      *
      * @throws IllegalArgumentException if the tensor is not 2-D
      */
@@ -162,7 +163,7 @@ public final class Init {
 
     /**
      * The Dirac delta pattern on a conv weight {@code (C_out, C_in/groups, k…)}, per group; see
-     * {@link Identity}.
+     * {@code Identity}.
      *
      * @throws IllegalArgumentException if the tensor is not 3-, 4- or 5-D, groups ≤ 0, or C_out is not
      *         divisible by groups
@@ -277,7 +278,7 @@ public final class Init {
 
     /**
      * gain × a random semi-orthogonal matrix, the tensor viewed as (size(0), numel/size(0)); see
-     * {@link Orthogonal}. A tensor with no elements is left unchanged.
+     * {@code Orthogonal}. A tensor with no elements is left unchanged.
      *
      * @throws IllegalArgumentException for fewer than 2 dimensions
      */
@@ -296,7 +297,7 @@ public final class Init {
     }
 
     /**
-     * N(0, std²) with ⌈sparsity·rows⌉ zeros in each column; see {@link Sparse} (which also explains how the
+     * N(0, std²) with ⌈sparsity·rows⌉ zeros in each column; see {@code Sparse} (which also explains how the
      * generator use differs from PyTorch's).
      *
      * @throws IllegalArgumentException if the tensor is not 2-D, sparsity is outside [0, 1], or std &lt; 0
