@@ -18,23 +18,29 @@ import org.tapegrad.autograd.ops.Kernels;
  *   out[n, o, i, j] = b[o] + Σ_{c,u,v} w[o, c, u, v] · x_pad[n, g(o)·C_in/G + c, i·sH + u·dH, j·sW + v·dW]
  * </pre>
  *
- * <h2>Design: im2col + GEMM</h2>
- * For each image n, {@link Im2col#im2col} copies every receptive field into one column of a matrix
- * {@code X_n} of (C_in·kH·kW) rows and L = H_out·W_out columns. The weight, read row-major, already is a
+ * <h2>Design: banded im2col + GEMM</h2>
+ * {@link Im2col#im2col} copies every receptive field into one column of a matrix {@code X} of
+ * (C_in·kH·kW) rows, one column per output position. The weight, read row-major, already is a
  * (C_out, C_in/G·kH·kW) matrix, so each group {@code g} is one {@link Gemm#multiply} over contiguous
- * blocks (K = C_in/G·kH·kW rows per group):
+ * blocks (K = C_in/G·kH·kW rows per group, T columns):
  * <pre>
- *   forward:   Y_n[g]  = W[g] · X_n[g]            (C_out/G × K)·(K × L)       (bias pre-filled, accumulated onto)
- *   weight:    dW[g]  += G_n[g] · X_n[g]ᵀ          (C_out/G × L)·(L × K), summed over n
- *   input:     dX_n[g] = W[g]ᵀ · G_n[g]            (K × C_out/G)·(C_out/G × L), then col2im onto dx
- *   bias:      db[o]   = Σ_{n,i,j} g[n, o, i, j]
+ *   forward:   Y[g]   = W[g] · X[g]            (C_out/G × K)·(K × T), then + b
+ *   weight:    dW[g] += G[g] · X[g]ᵀ            (C_out/G × T)·(T × K), summed over bands and images
+ *   input:     dX[g]  = W[g]ᵀ · G[g]            (K × C_out/G)·(C_out/G × T), then col2im adds dX onto dx
+ *   bias:      db[o]  = Σ_{n,i,j} g[n, o, i, j]
  * </pre>
- * The transposes are flags to the GEMM, never copies. Only the input and the weight are saved for
- * backward; the column matrix of each image is rebuilt there (one buffer for the whole batch, reused
- * image after image), which keeps memory at one image's columns instead of the whole batch's. The
- * backward builds columns only when the weight needs a gradient, and runs col2im only when the input
- * does. A 1×1 kernel with stride 1 and no padding skips im2col altogether: its column matrix is the
- * image itself.
+ * The transposes are flags to the GEMM, never copies.
+ *
+ * <p><b>Bands.</b> The whole column matrix of one 224×224 image of 3 channels and a 3×3 kernel is
+ * 27 × 50,176 values (10.8 MB); building it, then streaming it through the GEMM three times (forward,
+ * dW, dX) would be limited by memory bandwidth and by allocating it. So the matrix is built for a band
+ * of output rows at a time ({@code T = rows·W_out} columns), sized to stay within {@link #BAND_BUDGET}
+ * values, about 256 KB, small enough to stay in cache between im2col and the GEMMs that read it. The
+ * products of a band are written to a small staging buffer (C_out × T) and copied into the output
+ * channel by channel, because the GEMM takes dense matrices and a band of the output is strided (row
+ * stride H_out·W_out); in backward the band of the output gradient is gathered the same way. Only the
+ * input and the weight are saved for backward; the backward rebuilds the columns only when the weight
+ * needs a gradient, and runs col2im only when the input does.
  *
  * <h2>Padding</h2>
  * Zeros, possibly asymmetric: PyTorch's {@code padding="same"} (stride 1 only) pads {@code d·(k−1)} in
@@ -45,6 +51,8 @@ import org.tapegrad.autograd.ops.Kernels;
  */
 final class Conv2d {
     private static final String OP = "conv2d";
+    /** Values in one band of the column matrix (2^15 doubles, 256 KB): about what a core's L2 cache holds. */
+    static final int BAND_BUDGET = 1 << 15;
 
     private Conv2d() {
     }
@@ -122,33 +130,33 @@ final class Conv2d {
         int plane = g.outPlane();
         int k = g.patchSize();
         int outPerGroup = g.outPerGroup();
+        int bandRows = g.bandRows(BAND_BUDGET);
         double[] out = new double[g.batch * g.outChannels * plane];
-        boolean direct = g.columnsAreInput();
-        double[] cols = direct ? null : new double[g.inChannels * g.kernelH * g.kernelW * plane];
+        double[] cols = new double[g.columnRows() * bandRows * g.outW];
+        double[] outBand = new double[g.outChannels * bandRows * g.outW];
         for (int n = 0; n < g.batch; n++) {
-            int xOff = n * g.inImage();
-            if (!direct) {
-                Im2col.im2col(g, x, xOff, cols);
-            }
-            double[] colData = direct ? x : cols;
-            int colOff = direct ? xOff : 0;
-            int outOff = n * g.outChannels * plane;
-            if (b != null) {
-                for (int o = 0; o < g.outChannels; o++) {
-                    java.util.Arrays.fill(out, outOff + o * plane, outOff + (o + 1) * plane, b[o]);
+            for (int i0 = 0; i0 < g.outH; i0 += bandRows) {
+                int i1 = Math.min(g.outH, i0 + bandRows);
+                int band = (i1 - i0) * g.outW;
+                Im2col.im2col(g, x, n * g.inImage(), i0, i1, cols);
+                for (int grp = 0; grp < g.groups; grp++) {
+                    Gemm.multiply(outPerGroup, band, k, w, grp * outPerGroup * k, false, cols, grp * k * band, false,
+                            outBand, grp * outPerGroup * band, false);
                 }
-            }
-            for (int grp = 0; grp < g.groups; grp++) {
-                Gemm.multiply(outPerGroup, plane, k, w, grp * outPerGroup * k, false,
-                        colData, colOff + grp * k * plane, false,
-                        out, outOff + grp * outPerGroup * plane, b != null);
+                for (int o = 0; o < g.outChannels; o++) {
+                    int dst = (n * g.outChannels + o) * plane + i0 * g.outW;
+                    double bias = b == null ? 0.0 : b[o];
+                    for (int t = 0; t < band; t++) {
+                        out[dst + t] = outBand[o * band + t] + bias;
+                    }
+                }
             }
         }
         return out;
     }
 
     /**
-     * Input and weight gradients, image by image.
+     * Input and weight gradients, band by band.
      *
      * @param x  the input, or null when the weight needs no gradient
      * @param w  the weight, or null when the input needs no gradient
@@ -159,35 +167,31 @@ final class Conv2d {
         int plane = g.outPlane();
         int k = g.patchSize();
         int outPerGroup = g.outPerGroup();
-        boolean direct = g.columnsAreInput();
-        int colSize = g.inChannels * g.kernelH * g.kernelW * plane;
-        double[] cols = dw != null && !direct ? new double[colSize] : null;
-        double[] dcols = dx != null && !direct ? new double[colSize] : null;
+        int bandRows = g.bandRows(BAND_BUDGET);
+        int colSize = g.columnRows() * bandRows * g.outW;
+        double[] cols = dw != null ? new double[colSize] : null;
+        double[] dcols = dx != null ? new double[colSize] : null;
+        double[] gBand = new double[g.outChannels * bandRows * g.outW];
         for (int n = 0; n < g.batch; n++) {
-            int xOff = n * g.inImage();
-            int gOff = n * g.outChannels * plane;
-            if (dw != null) {
-                if (!direct) {
-                    Im2col.im2col(g, x, xOff, cols);
+            for (int i0 = 0; i0 < g.outH; i0 += bandRows) {
+                int i1 = Math.min(g.outH, i0 + bandRows);
+                int band = (i1 - i0) * g.outW;
+                for (int o = 0; o < g.outChannels; o++) {
+                    System.arraycopy(gd, (n * g.outChannels + o) * plane + i0 * g.outW, gBand, o * band, band);
                 }
-                double[] colData = direct ? x : cols;
-                int colOff = direct ? xOff : 0;
-                for (int grp = 0; grp < g.groups; grp++) {
-                    Gemm.multiply(outPerGroup, k, plane, gd, gOff + grp * outPerGroup * plane, false,
-                            colData, colOff + grp * k * plane, true,
-                            dw, grp * outPerGroup * k, true);
+                if (dw != null) {
+                    Im2col.im2col(g, x, n * g.inImage(), i0, i1, cols);
+                    for (int grp = 0; grp < g.groups; grp++) {
+                        Gemm.multiply(outPerGroup, k, band, gBand, grp * outPerGroup * band, false,
+                                cols, grp * k * band, true, dw, grp * outPerGroup * k, true);
+                    }
                 }
-            }
-            if (dx != null) {
-                double[] target = direct ? dx : dcols;
-                int targetOff = direct ? xOff : 0;
-                for (int grp = 0; grp < g.groups; grp++) {
-                    Gemm.multiply(k, plane, outPerGroup, w, grp * outPerGroup * k, true,
-                            gd, gOff + grp * outPerGroup * plane, false,
-                            target, targetOff + grp * k * plane, false);
-                }
-                if (!direct) {
-                    Im2col.col2im(g, dcols, dx, xOff);
+                if (dx != null) {
+                    for (int grp = 0; grp < g.groups; grp++) {
+                        Gemm.multiply(k, band, outPerGroup, w, grp * outPerGroup * k, true,
+                                gBand, grp * outPerGroup * band, false, dcols, grp * k * band, false);
+                    }
+                    Im2col.col2im(g, dcols, i0, i1, dx, n * g.inImage());
                 }
             }
         }

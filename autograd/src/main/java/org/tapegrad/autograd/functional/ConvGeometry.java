@@ -79,13 +79,18 @@ final class ConvGeometry {
         return new int[] {batch, outChannels, outH, outW};
     }
 
+    /** Rows of the column matrix of one image: C_in·kH·kW (all groups). */
+    int columnRows() {
+        return inChannels * kernelH * kernelW;
+    }
+
     /**
-     * Whether the column matrix of an image is the image itself: a 1×1 kernel with stride 1 and no
-     * padding reads every pixel exactly once, in order.
+     * How many output rows one band of the column matrix covers: as many as keep the band's
+     * {@code C_in·kH·kW × rows·W_out} values within {@code budget} elements, at least one.
      */
-    boolean columnsAreInput() {
-        return kernelH == 1 && kernelW == 1 && strideH == 1 && strideW == 1 && padTop == 0 && padLeft == 0
-                && outH == height && outW == width;
+    int bandRows(int budget) {
+        long perRow = (long) columnRows() * outW;
+        return (int) Math.max(1, Math.min(outH, budget / Math.max(perRow, 1)));
     }
 
     /**
