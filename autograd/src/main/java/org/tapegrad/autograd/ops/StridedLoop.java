@@ -13,7 +13,11 @@ public final class StridedLoop {
     private StridedLoop() {
     }
 
-    /** The body of a loop: one row of {@code length} elements, operand {@code k} starting at {@code offsets[k]} with stride {@code strides[k]}. */
+    /**
+     * The body of a loop: one row of {@code length} elements, operand {@code k} starting at
+     * {@code offsets[k]} with stride {@code strides[k]}. The arrays are reused between rows: read them,
+     * never keep or modify them.
+     */
     @FunctionalInterface
     public interface RowBody {
         void row(int[] offsets, int[] strides, int length);
@@ -82,7 +86,7 @@ public final class StridedLoop {
         }
         int[] counter = new int[merged];
         while (true) {
-            body.row(current.clone(), rowStrides, rowLength);
+            body.row(current, rowStrides, rowLength);
             int d = 1;
             while (d < merged) {
                 counter[d]++;
