@@ -5,11 +5,10 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.tapegrad.autograd.DType;
 import org.tapegrad.autograd.Tensor;
 import org.tapegrad.autograd.io.NpyArray;
-import org.tapegrad.autograd.io.NpyType;
 import org.tapegrad.autograd.io.Npz;
+import org.tapegrad.autograd.io.TensorIO;
 
 /**
  * Converts state dicts to and from NumPy {@code .npz} archives: float32 tensors become {@code <f4}
@@ -30,8 +29,8 @@ final class StateDictFiles {
 
     private static NpyArray toArray(Module.StateEntry entry) {
         Tensor t = entry.tensor();
-        double[] values = t.toDoubleArray();
         if (entry.integer()) {
+            double[] values = t.toDoubleArray();
             long[] integers = new long[values.length];
             for (int i = 0; i < values.length; i++) {
                 integers[i] = (long) values[i];
@@ -42,15 +41,13 @@ final class StateDictFiles {
             }
             return NpyArray.ofInt64(integers, t.shape());
         }
-        return t.dtype() == DType.FLOAT32 ? NpyArray.ofFloat32(values, t.shape()) : NpyArray.ofFloat64(values, t.shape());
+        return TensorIO.toNpy(t);
     }
 
     static Map<String, Tensor> read(Path path) throws IOException {
         Map<String, Tensor> state = new LinkedHashMap<>();
         for (Map.Entry<String, NpyArray> entry : Npz.read(path).entrySet()) {
-            NpyArray array = entry.getValue();
-            DType dtype = array.type() == NpyType.FLOAT32 ? DType.FLOAT32 : DType.FLOAT64;
-            state.put(entry.getKey(), Tensor.wrap(array.toDoubleArray(), dtype, array.shape()));
+            state.put(entry.getKey(), TensorIO.toTensor(entry.getValue()));
         }
         return state;
     }
