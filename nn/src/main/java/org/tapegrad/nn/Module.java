@@ -32,7 +32,17 @@ import org.tapegrad.autograd.Tensor;
  * <h2>Forward</h2>
  * Subclasses implement {@link #compute}; callers call {@link #forward}, which runs {@code compute} and
  * then the forward hooks (PyTorch's {@code module(x)}). Container modules call their children's
- * {@code forward}, so hooks fire at every level.
+ * {@code forward}, so hooks fire at every level. A hand-written model:
+ * <pre>{@code
+ * final class TwoLayer extends Module {
+ *     private final Linear hidden = registerModule("hidden", new Linear(10, 16));
+ *     private final Linear out = registerModule("out", new Linear(16, 4));
+ *
+ *     protected Tensor compute(Tensor x) {
+ *         return out.forward(hidden.forward(x).relu());   // parameters: hidden.weight, hidden.bias, out.weight, out.bias
+ *     }
+ * }
+ * }</pre>
  *
  * <h2>State</h2>
  * {@link #stateDict()} lists parameters then buffers of each module, parent before children, as PyTorch
