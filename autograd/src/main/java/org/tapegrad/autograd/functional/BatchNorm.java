@@ -1,0 +1,279 @@
+package org.tapegrad.autograd.functional;
+
+import org.tapegrad.autograd.Autograd;
+import org.tapegrad.autograd.GradMode;
+import org.tapegrad.autograd.Node;
+import org.tapegrad.autograd.SavedTensor;
+import org.tapegrad.autograd.ShapeException;
+import org.tapegrad.autograd.Shapes;
+import org.tapegrad.autograd.Tensor;
+import org.tapegrad.autograd.ops.Kernels;
+
+/**
+ * Batch normalisation over (N, C, …), PyTorch's {@code F.batch_norm}.
+ *
+ * <h2>Shapes</h2>
+ * input x (N, C, d1, …, dk) with k ≥ 0; runningMean, runningVar, weight γ, bias β each (C) or null;
+ * output the shape of x. Each channel c is normalised over its {@code M = N·d1⋯dk} values.
+ *
+ * <h2>Forward</h2>
+ * In training (or in eval without running statistics) with the batch statistics
+ * <pre>
+ *   μ_c = Σ x / M      σ²_c = Σ (x − μ_c)² / M  (biased)      invstd_c = 1 / √(σ²_c + eps)
+ *   y = (x − μ_c)·invstd_c·γ_c + β_c                         (γ = 1, β = 0 when null)
+ * </pre>
+ * computed as PyTorch's CPU kernel does, {@code y = x·α_c + (β_c − μ_c·α_c)} with {@code α_c = invstd_c·γ_c}
+ * (μ and invstd rounded to the input's dtype first, as PyTorch stores them). Training then updates the
+ * running statistics in place, outside the tape, with the <em>unbiased</em> variance:
+ * <pre>
+ *   running_mean ← (1 − f)·running_mean + f·μ_c
+ *   running_var  ← (1 − f)·running_var  + f·Σ (x − μ_c)² / (M − 1)
+ * </pre>
+ * where f is the {@code momentum} argument: the exponential-average factor itself. nn.BatchNorm2d with
+ * {@code momentum=None} (a cumulative average) passes {@code f = 1/numBatchesTracked}, counted after the
+ * increment, so the first batch replaces the initial statistics entirely. In eval with running
+ * statistics, μ and σ² are running_mean and running_var (not updated).
+ *
+ * <h2>Backward (fused, exact through the batch statistics)</h2>
+ * With {@code x̂ = (x − μ_c)·invstd_c} and sums over the M values of channel c:
+ * <pre>
+ *   dβ_c = Σ g          dγ_c = Σ g·x̂ = invstd_c · Σ g·(x − μ_c)
+ *   dx   = γ_c·invstd_c·( g − Σg/M − (x − μ_c)·invstd_c²·Σ g·(x − μ_c)/M )     (batch statistics)
+ *   dx   = γ_c·invstd_c·g                                                       (running statistics)
+ * </pre>
+ * One pass per channel gathers Σg and Σg·(x − μ), a second writes dx; μ and invstd are kept from forward
+ * (C doubles each), x is saved. The running statistics never receive gradients.
+ */
+final class BatchNorm {
+    private static final String OP = "batchNorm";
+
+    private BatchNorm() {
+    }
+
+    static Tensor apply(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
+            boolean training, double momentum, double eps) {
+        validate(x, runningMean, runningVar, weight, bias, training, eps);
+        int[] shape = x.shape();
+        int channels = shape[1];
+        int batch = shape[0];
+        int inner = valuesPerImage(shape);
+        int count = batch * inner;
+        boolean batchStats = training || runningMean == null;
+        double[] xd = Kernels.rowMajor(x);
+        double[] gamma = weight == null ? null : Kernels.rowMajor(weight);
+        double[] beta = bias == null ? null : Kernels.rowMajor(bias);
+        double[] mean = new double[channels];
+        double[] invstd = new double[channels];
+        if (batchStats) {
+            double[] squares = new double[channels];
+            batchStatistics(xd, batch, channels, inner, mean, squares);
+            for (int c = 0; c < channels; c++) {
+                mean[c] = x.dtype().round(mean[c]);
+                invstd[c] = x.dtype().round(1.0 / Math.sqrt(squares[c] / count + eps));
+            }
+            if (training && runningMean != null && count > 0) {
+                updateRunningStatistics(runningMean, runningVar, mean, squares, count, momentum);
+            }
+        } else {
+            double[] rm = Kernels.rowMajor(runningMean);
+            double[] rv = Kernels.rowMajor(runningVar);
+            for (int c = 0; c < channels; c++) {
+                mean[c] = rm[c];
+                invstd[c] = 1.0 / Math.sqrt(rv[c] + eps);
+            }
+        }
+        double[] out = new double[xd.length];
+        for (int n = 0; n < batch; n++) {
+            for (int c = 0; c < channels; c++) {
+                double alpha = gamma == null ? invstd[c] : invstd[c] * gamma[c];
+                double shift = (beta == null ? 0.0 : beta[c]) - mean[c] * alpha;
+                int off = (n * channels + c) * inner;
+                for (int i = off; i < off + inner; i++) {
+                    out[i] = xd[i] * alpha + shift;
+                }
+            }
+        }
+        Tensor result = Tensor.wrap(out, x.dtype(), shape);
+        if (Autograd.needsGrad(x, weight, bias)) {
+            Autograd.record(result, new Node(OP, x, weight, bias) {
+                final SavedTensor savedX = batchStats || needsInputGrad(1) ? save(x) : null;
+                final SavedTensor savedWeight = weight != null && needsInputGrad(0) ? save(weight) : null;
+
+                @Override
+                protected Tensor[] backward(Tensor gradOut) {
+                    double[] gd = Kernels.rowMajor(gradOut);
+                    double[] xs = savedX == null ? null : Kernels.rowMajor(savedX.get());
+                    double[] gm = savedWeight == null ? null : Kernels.rowMajor(savedWeight.get());
+                    double[] sumG = new double[channels];
+                    double[] sumGCentred = new double[channels];
+                    if (xs != null || needsInputGrad(2)) {
+                        gradientSums(gd, xs, mean, batch, channels, inner, sumG, sumGCentred);
+                    }
+                    Tensor dx = null;
+                    if (needsInputGrad(0)) {
+                        double[] dxd = inputGradient(gd, xs, gm, mean, invstd, sumG, sumGCentred, batchStats,
+                                batch, channels, inner);
+                        dx = Tensor.wrap(dxd, x.dtype(), shape);
+                    }
+                    Tensor dWeight = null;
+                    if (needsInputGrad(1)) {
+                        double[] dw = new double[channels];
+                        for (int c = 0; c < channels; c++) {
+                            dw[c] = sumGCentred[c] * invstd[c];
+                        }
+                        dWeight = Tensor.wrap(dw, weight.dtype(), channels);
+                    }
+                    Tensor dBias = needsInputGrad(2) ? Tensor.wrap(sumG, bias.dtype(), channels) : null;
+                    return new Tensor[] {dx, dWeight, dBias};
+                }
+            });
+        }
+        return result;
+    }
+
+    /**
+     * Per channel: the mean, and the sum of squared deviations from it (two passes, for accuracy).
+     *
+     * @param mean    modified: receives Σx/M
+     * @param squares modified: receives Σ(x − μ)²
+     */
+    private static void batchStatistics(double[] x, int batch, int channels, int inner, double[] mean,
+            double[] squares) {
+        int count = batch * inner;
+        for (int n = 0; n < batch; n++) {
+            for (int c = 0; c < channels; c++) {
+                int off = (n * channels + c) * inner;
+                double s = 0;
+                for (int i = off; i < off + inner; i++) {
+                    s += x[i];
+                }
+                mean[c] += s;
+            }
+        }
+        for (int c = 0; c < channels; c++) {
+            mean[c] /= count;
+        }
+        for (int n = 0; n < batch; n++) {
+            for (int c = 0; c < channels; c++) {
+                int off = (n * channels + c) * inner;
+                double m = mean[c];
+                double s = 0;
+                for (int i = off; i < off + inner; i++) {
+                    double d = x[i] - m;
+                    s += d * d;
+                }
+                squares[c] += s;
+            }
+        }
+    }
+
+    /** running ← (1 − f)·running + f·batch statistic, in place and outside the tape (bumps their version). */
+    private static void updateRunningStatistics(Tensor runningMean, Tensor runningVar, double[] mean,
+            double[] squares, int count, double f) {
+        double[] rm = runningMean.toDoubleArray();
+        double[] rv = runningVar.toDoubleArray();
+        for (int c = 0; c < rm.length; c++) {
+            rm[c] = f * mean[c] + (1 - f) * rm[c];
+            rv[c] = f * (squares[c] / (count - 1)) + (1 - f) * rv[c];
+        }
+        try (GradMode.NoGrad ignored = GradMode.noGrad()) {
+            runningMean.copyFrom(Tensor.wrap(rm, runningMean.dtype(), rm.length));
+            runningVar.copyFrom(Tensor.wrap(rv, runningVar.dtype(), rv.length));
+        }
+    }
+
+    /**
+     * Per channel: Σ g and Σ g·(x − μ) (the latter only when x is given).
+     *
+     * @param sumG        modified
+     * @param sumGCentred modified
+     */
+    private static void gradientSums(double[] g, double[] x, double[] mean, int batch, int channels, int inner,
+            double[] sumG, double[] sumGCentred) {
+        for (int n = 0; n < batch; n++) {
+            for (int c = 0; c < channels; c++) {
+                int off = (n * channels + c) * inner;
+                double sg = 0;
+                for (int i = off; i < off + inner; i++) {
+                    sg += g[i];
+                }
+                sumG[c] += sg;
+                if (x != null) {
+                    double m = mean[c];
+                    double sgx = 0;
+                    for (int i = off; i < off + inner; i++) {
+                        sgx += g[i] * (x[i] - m);
+                    }
+                    sumGCentred[c] += sgx;
+                }
+            }
+        }
+    }
+
+    private static double[] inputGradient(double[] g, double[] x, double[] gamma, double[] mean, double[] invstd,
+            double[] sumG, double[] sumGCentred, boolean batchStats, int batch, int channels, int inner) {
+        int count = batch * inner;
+        double[] dx = new double[g.length];
+        for (int c = 0; c < channels; c++) {
+            double scale = gamma == null ? invstd[c] : gamma[c] * invstd[c];
+            double meanG = batchStats ? sumG[c] / count : 0.0;
+            double projection = batchStats ? sumGCentred[c] / count * invstd[c] * invstd[c] : 0.0;
+            double m = mean[c];
+            for (int n = 0; n < batch; n++) {
+                int off = (n * channels + c) * inner;
+                if (batchStats) {
+                    for (int i = off; i < off + inner; i++) {
+                        dx[i] = (g[i] - (x[i] - m) * projection - meanG) * scale;
+                    }
+                } else {
+                    for (int i = off; i < off + inner; i++) {
+                        dx[i] = g[i] * scale;
+                    }
+                }
+            }
+        }
+        return dx;
+    }
+
+    /** d1⋯dk: the values of one channel of one image. */
+    private static int valuesPerImage(int[] shape) {
+        int inner = 1;
+        for (int d = 2; d < shape.length; d++) {
+            inner *= shape[d];
+        }
+        return inner;
+    }
+
+    private static void validate(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
+            boolean training, double eps) {
+        int[] shape = x.shape();
+        if (shape.length < 2) {
+            throw new ShapeException(OP + ": expected an input of at least 2 dimensions (N, C, …), but got input of size "
+                    + Shapes.format(shape));
+        }
+        if (!(eps > 0)) {
+            throw new IllegalArgumentException(OP + ": batch_norm eps must be positive, but got " + eps);
+        }
+        if ((runningMean == null) != (runningVar == null)) {
+            throw new IllegalArgumentException(OP + ": runningMean and runningVar must both be given or both be null, "
+                    + "but got runningMean " + (runningMean == null ? "null" : Shapes.format(runningMean.shape()))
+                    + " and runningVar " + (runningVar == null ? "null" : Shapes.format(runningVar.shape())));
+        }
+        int channels = shape[1];
+        String what = "one per channel of input " + Shapes.format(shape);
+        Args.vectorOfLength(OP, "runningMean", runningMean, channels, what);
+        Args.vectorOfLength(OP, "runningVar", runningVar, channels, what);
+        Args.vectorOfLength(OP, "weight", weight, channels, what);
+        Args.vectorOfLength(OP, "bias", bias, channels, what);
+        Args.sameType(OP, "input", x, "runningMean", runningMean);
+        Args.sameType(OP, "input", x, "runningVar", runningVar);
+        Args.sameType(OP, "input", x, "weight", weight);
+        Args.sameType(OP, "input", x, "bias", bias);
+        if (training) {
+            if ((long) shape[0] * valuesPerImage(shape) == 1) {
+                throw new IllegalArgumentException(OP + ": Expected more than 1 value per channel when training, "
+                        + "got input size " + Shapes.format(shape));
+            }
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package org.tapegrad.autograd.functional;
+
+import java.util.Arrays;
+import org.tapegrad.autograd.Autograd;
+import org.tapegrad.autograd.Node;
+import org.tapegrad.autograd.ShapeException;
+import org.tapegrad.autograd.Shapes;
+import org.tapegrad.autograd.Tensor;
+import org.tapegrad.autograd.ops.Kernels;
+
+/**
+ * Cross entropy of logits against class indices, PyTorch's {@code F.cross_entropy}, fused: one pass
+ * computes the log-softmax over the class dimension in place in the NCHW layout (class stride, no
+ * permute or copy) and the loss; one pass computes the gradient.
+ *
+ * <h2>Shapes</h2>
+ * logits (C), (N, C) or (N, C, d1, …, dk); target of the logits' shape without the class dimension,
+ * holding class indices; weight (C) or null (all 1). A target of exactly the logits' shape holds class
+ * probabilities instead ({@link SoftTargetCrossEntropy}). Output: 'none' the target's shape, else 0-d.
+ *
+ * <h2>Loss (SPEC §5.4, §5.5)</h2>
+ * With {@code lp = logSoftmax(x)} per position p, target {@code y_p}, smoothing ε (ε ≤ 0 means none):
+ * <pre>
+ *   nll_p    = −w[y_p]·lp[p, y_p]          smooth_p = −Σ_c w_c·lp[p, c]          (both 0 where y_p is ignored)
+ *   'none':  (1 − ε)·nll_p + (ε/C)·smooth_p
+ *   'sum':   (1 − ε)·Σ nll + (ε/C)·Σ smooth
+ *   'mean':  the sum's two terms each divided by D = Σ of w[y_p] over non-ignored positions (all ignored: NaN)
+ * </pre>
+ *
+ * <h2>Gradient (SPEC §5.7)</h2>
+ * With {@code P = softmax(x)} kept from forward, W = Σ_c w_c and s_p the reduction's scale (g/D for
+ * 'mean', g for 'sum', g_p for 'none'):
+ * <pre>
+ *   dx[p, c] = s_p·[ (1 − ε)·w[y_p]·(P[p, c] − [c = y_p]) + (ε/C)·(P[p, c]·W − w_c) ]      (0 where ignored)
+ * </pre>
+ * The class weights receive no gradient (PyTorch does not implement one either).
+ */
+final class CrossEntropy {
+    private static final String OP = "crossEntropy";
+
+    private CrossEntropy() {
+    }
+
+    static Tensor apply(Tensor logits, Tensor target, Tensor weight, int ignoreIndex, Reduction reduction,
+            double labelSmoothing) {
+        checkReduction(OP, reduction);
+        if (!(labelSmoothing <= 1.0)) {
+            throw new IllegalArgumentException(OP + ": label_smoothing must be between 0.0 and 1.0. Got: "
+                    + labelSmoothing);
+        }
+        ClassDim dims = ClassDim.of(OP, logits.shape());
+        double[] w = classWeights(OP, weight, logits, dims.classes);
+        double eps = labelSmoothing > 0 ? labelSmoothing : 0.0;
+        if (Arrays.equals(target.shape(), logits.shape())) {
+            return SoftTargetCrossEntropy.apply(logits, target, w, ignoreIndex, reduction, eps, dims);
+        }
+        IndexTargets targets = IndexTargets.of(OP, dims, target, ignoreIndex);
+        int positions = dims.positions();
+        int classes = dims.classes;
+        double[] x = Kernels.rowMajor(logits);
+        boolean keep = Autograd.needsGrad(logits);
+        double[] probs = keep ? new double[x.length] : null;
+        double[] lp = new double[classes];
+        double[] nll = new double[positions];
+        double[] smooth = new double[positions];
+        for (int p = 0; p < positions; p++) {
+            int y = targets.classOf(p);
+            if (y < 0) {
+                continue;
+            }
+            dims.logSoftmax(x, p, lp, probs);
+            nll[p] = -w[y] * lp[y];
+            if (eps > 0) {
+                double s = 0;
+                for (int c = 0; c < classes; c++) {
+                    s -= w[c] * lp[c];
+                }
+                smooth[p] = s;
+            }
+        }
+        double totalWeight = targets.totalWeight(w);
+        Tensor out = combine(reduction, nll, smooth, eps, classes, totalWeight, logits, target.shape());
+        if (keep) {
+            Autograd.record(out, new Node(OP, logits) {
+                @Override
+                protected Tensor[] backward(Tensor g) {
+                    double[] gd = Kernels.rowMajor(g);
+                    double[] dx = new double[probs.length];
+                    double sumW = 0;
+                    for (double v : w) {
+                        sumW += v;
+                    }
+                    for (int p = 0; p < positions; p++) {
+                        int y = targets.classOf(p);
+                        if (y < 0) {
+                            continue;
+                        }
+                        double scale = scale(reduction, gd, p, totalWeight);
+                        double a = scale * (1 - eps) * w[y];
+                        double b = scale * eps / classes;
+                        int base = dims.base(p);
+                        for (int c = 0, i = base; c < classes; c++, i += dims.inner) {
+                            dx[i] = a * probs[i] + b * (probs[i] * sumW - w[c]);
+                        }
+                        dx[base + y * dims.inner] -= a;
+                    }
+                    return new Tensor[] {Tensor.wrap(dx, logits.dtype(), logits.shape())};
+                }
+            });
+        }
+        return out;
+    }
+
+    /** The reduced loss {@code (1 − ε)·NLL + (ε/C)·S}, each term reduced alike (see the class documentation). */
+    private static Tensor combine(Reduction reduction, double[] nll, double[] smooth, double eps, int classes,
+            double totalWeight, Tensor logits, int[] positionShape) {
+        if (reduction == Reduction.NONE) {
+            double[] out = new double[nll.length];
+            for (int p = 0; p < out.length; p++) {
+                out[p] = eps > 0 ? (1 - eps) * nll[p] + eps / classes * smooth[p] : nll[p];
+            }
+            return Tensor.wrap(out, logits.dtype(), positionShape);
+        }
+        double nllSum = sum(nll);
+        double smoothSum = sum(smooth);
+        if (reduction == Reduction.MEAN) {
+            nllSum /= totalWeight;
+            smoothSum /= totalWeight;
+        }
+        double loss = eps > 0 ? (1 - eps) * nllSum + eps / classes * smoothSum : nllSum;
+        return Tensor.scalar(loss, logits.dtype());
+    }
+
+    /** The gradient scale of position p: g_p for 'none', g for 'sum', g/D for 'mean'. */
+    static double scale(Reduction reduction, double[] g, int p, double divisor) {
+        switch (reduction) {
+            case NONE:
+                return g[p];
+            case SUM:
+                return g[0];
+            default:
+                return g[0] / divisor;
+        }
+    }
+
+    static double sum(double[] values) {
+        double s = 0;
+        for (double v : values) {
+            s += v;
+        }
+        return s;
+    }
+
+    static void checkReduction(String op, Reduction reduction) {
+        if (reduction == null) {
+            throw new IllegalArgumentException(op + ": reduction must be NONE, MEAN or SUM, but got null");
+        }
+    }
+
+    /**
+     * The class weights as an array: a copy of {@code weight}, or all ones when it is null.
+     *
+     * @throws ShapeException           if weight is not 1-D of length C
+     * @throws IllegalArgumentException if its dtype differs from the input's
+     */
+    static double[] classWeights(String op, Tensor weight, Tensor input, int classes) {
+        if (weight == null) {
+            double[] ones = new double[classes];
+            Arrays.fill(ones, 1.0);
+            return ones;
+        }
+        if (weight.dim() != 1 || weight.size(0) != classes) {
+            throw new ShapeException(op + ": weight tensor should be defined either for all " + classes
+                    + " classes or no classes but got weight tensor of shape: " + Shapes.format(weight.shape())
+                    + " (input of size " + Shapes.format(input.shape()) + ")");
+        }
+        Args.sameType(op, "input", input, "weight", weight);
+        return weight.toDoubleArray();
+    }
+}

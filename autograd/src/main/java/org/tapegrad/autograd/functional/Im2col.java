@@ -1,0 +1,118 @@
+package org.tapegrad.autograd.functional;
+
+import java.util.Arrays;
+
+/**
+ * The two data movements that turn a convolution into matrix products.
+ *
+ * <h2>Layout of the column matrix</h2>
+ * For one image of {@code C} channels (C_in, all groups together) and a band of output rows
+ * {@code [i0, i1)}, the column matrix has {@code C·kH·kW} rows and {@code T = (i1 − i0)·W_out} columns,
+ * row-major:
+ * <pre>
+ *   row r = (c·kH + u)·kW + v        (channel, kernel row, kernel column: the weight's own order)
+ *   col t = (i − i0)·W_out + j       (output row, output column: the output's own order)
+ *   cols[r·T + t] = x[c, i·sH + u·dH − padTop, j·sW + v·dW − padLeft]      (0 where that falls in the padding)
+ * </pre>
+ * Because rows follow the weight's (c, u, v) order, group {@code g}'s rows are the contiguous block
+ * starting at row {@code g·(C/groups)·kH·kW}, and the weight read row-major multiplies it as it is; because
+ * columns follow the output's (i, j) order, the product is the band of the output, with no transposition.
+ *
+ * <h2>Loop order</h2>
+ * Both kernels walk the column matrix in storage order (r, then i, then j), so its accesses are
+ * sequential; for a fixed (r, i) the input is read along one row of one channel, with stride {@code sW}
+ * (a plain {@code System.arraycopy} when {@code sW = 1}). The valid range of {@code j} for each kernel
+ * column is computed once, so the inner loops have no bounds tests.
+ */
+final class Im2col {
+    private Im2col() {
+    }
+
+    /**
+     * Fills {@code cols} with the column matrix of output rows {@code [i0, i1)} of one image.
+     *
+     * @param x    the input batch, row-major (N, C_in, H, W); not modified
+     * @param xOff offset of the image in {@code x}
+     * @param cols at least C_in·kH·kW·T elements; modified: the first C_in·kH·kW·T are overwritten
+     */
+    static void im2col(ConvGeometry g, double[] x, int xOff, int i0, int i1, double[] cols) {
+        int band = (i1 - i0) * g.outW;
+        int row = 0;
+        for (int c = 0; c < g.inChannels; c++) {
+            int channelOff = xOff + c * g.height * g.width;
+            for (int u = 0; u < g.kernelH; u++) {
+                for (int v = 0; v < g.kernelW; v++, row++) {
+                    int colShift = v * g.dilationW - g.padLeft;
+                    int jLo = firstInside(colShift, g.strideW, g.outW);
+                    int jHi = Math.max(jLo, firstInside(colShift - g.width, g.strideW, g.outW));
+                    int dst = row * band;
+                    for (int i = i0; i < i1; i++, dst += g.outW) {
+                        int h = i * g.strideH + u * g.dilationH - g.padTop;
+                        if (h < 0 || h >= g.height) {
+                            Arrays.fill(cols, dst, dst + g.outW, 0.0);
+                            continue;
+                        }
+                        int src = channelOff + h * g.width + colShift;
+                        Arrays.fill(cols, dst, dst + jLo, 0.0);
+                        if (g.strideW == 1) {
+                            if (jHi > jLo) { // else this kernel column sees only padding, and src + jLo may lie outside x
+                                System.arraycopy(x, src + jLo, cols, dst + jLo, jHi - jLo);
+                            }
+                        } else {
+                            for (int j = jLo; j < jHi; j++) {
+                                cols[dst + j] = x[src + j * g.strideW];
+                            }
+                        }
+                        Arrays.fill(cols, dst + jHi, dst + g.outW, 0.0);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The adjoint of {@link #im2col}: adds every entry of the column matrix back onto the pixel it was
+     * read from (a pixel read by several kernel positions receives the sum). Entries that came from the
+     * padding are dropped.
+     *
+     * @param cols the column matrix of output rows {@code [i0, i1)} of one image (C_in·kH·kW × T); not modified
+     * @param dx   the input-gradient batch, row-major (N, C_in, H, W); modified: accumulated into
+     * @param xOff offset of the image in {@code dx}
+     */
+    static void col2im(ConvGeometry g, double[] cols, int i0, int i1, double[] dx, int xOff) {
+        int band = (i1 - i0) * g.outW;
+        int row = 0;
+        for (int c = 0; c < g.inChannels; c++) {
+            int channelOff = xOff + c * g.height * g.width;
+            for (int u = 0; u < g.kernelH; u++) {
+                for (int v = 0; v < g.kernelW; v++, row++) {
+                    int colShift = v * g.dilationW - g.padLeft;
+                    int jLo = firstInside(colShift, g.strideW, g.outW);
+                    int jHi = Math.max(jLo, firstInside(colShift - g.width, g.strideW, g.outW));
+                    int srcRow = row * band;
+                    for (int i = i0; i < i1; i++, srcRow += g.outW) {
+                        int h = i * g.strideH + u * g.dilationH - g.padTop;
+                        if (h < 0 || h >= g.height) {
+                            continue;
+                        }
+                        int dst = channelOff + h * g.width + colShift;
+                        if (g.strideW == 1) {
+                            for (int j = jLo; j < jHi; j++) {
+                                dx[dst + j] += cols[srcRow + j];
+                            }
+                        } else {
+                            for (int j = jLo; j < jHi; j++) {
+                                dx[dst + j * g.strideW] += cols[srcRow + j];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The smallest j in [0, limit] with {@code j·stride + shift ≥ 0}. */
+    private static int firstInside(int shift, int stride, int limit) {
+        return Math.min(limit, Math.max(0, Args.ceilDiv(-shift, stride)));
+    }
+}

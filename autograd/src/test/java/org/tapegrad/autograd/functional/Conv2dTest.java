@@ -1,0 +1,275 @@
+package org.tapegrad.autograd.functional;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.tapegrad.autograd.functional.TestTensors.EXACT;
+import static org.tapegrad.autograd.functional.TestTensors.FLOAT32;
+import static org.tapegrad.autograd.functional.TestTensors.assertClose;
+import static org.tapegrad.autograd.functional.TestTensors.assertThrowsWithMessage;
+import static org.tapegrad.autograd.functional.TestTensors.assertValues;
+import static org.tapegrad.autograd.functional.TestTensors.uniform;
+
+import org.junit.jupiter.api.Test;
+import org.tapegrad.autograd.DType;
+import org.tapegrad.autograd.Generator;
+import org.tapegrad.autograd.ShapeException;
+import org.tapegrad.autograd.Tensor;
+
+/** Hand-computed convolutions and the error messages of {@link Functional#conv2d}. */
+class Conv2dTest {
+
+    private static Tensor oneToN(int... shape) {
+        return Tensor.arange(1, 1 + org.tapegrad.autograd.Shapes.numel("t", shape), 1, DType.FLOAT64).reshape(shape);
+    }
+
+    @Test
+    void diagonalDifferenceKernelWithBiasGivesHandComputedValuesAndGradients() {
+        Tensor x = oneToN(1, 1, 3, 3).requiresGrad(true); // 1 … 9
+        Tensor w = Tensor.of(new double[] {1, 0, 0, -1}, 1, 1, 2, 2).requiresGrad(true);
+        Tensor b = Tensor.of(new double[] {0.5}, 1).requiresGrad(true);
+        Tensor y = Functional.conv2d(x, w, b);
+        // y[i, j] = x[i, j] − x[i+1, j+1] + 0.5 = −4 + 0.5
+        assertValues(new double[] {-3.5, -3.5, -3.5, -3.5}, y, EXACT);
+
+        y.backward(Tensor.of(new double[] {1, 2, 3, 4}, 1, 1, 2, 2));
+        // dx[h, w] = g[h, w]·1 − g[h−1, w−1]
+        assertValues(new double[] {1, 2, 0, 3, 3, -2, 0, -3, -4}, x.grad(), EXACT);
+        // dw[u, v] = Σ g[i, j]·x[i+u, j+v]
+        assertValues(new double[] {37, 47, 67, 77}, w.grad(), EXACT);
+        assertValues(new double[] {10}, b.grad(), EXACT);
+    }
+
+    @Test
+    void strideTwoWithPaddingSumsTheWindowsThatOverlapTheImage() {
+        Tensor x = oneToN(1, 1, 4, 4); // 1 … 16
+        Tensor ones = Tensor.ones(DType.FLOAT64, 1, 1, 3, 3);
+        Tensor y = Functional.conv2d(x, ones, null, 2, 1);
+        // windows: rows/cols {−1..1} and {1..3}, clipped to the image
+        assertValues(new double[] {1 + 2 + 5 + 6, 2 + 3 + 4 + 6 + 7 + 8, 5 + 6 + 9 + 10 + 13 + 14,
+            6 + 7 + 8 + 10 + 11 + 12 + 14 + 15 + 16}, y, EXACT);
+    }
+
+    @Test
+    void dilationTwoSpreadsTheKernelOverEveryOtherPixel() {
+        Tensor y = Functional.conv2d(oneToN(1, 1, 4, 4), Tensor.ones(DType.FLOAT64, 1, 1, 2, 2), null, 1, 0, 2, 1);
+        assertValues(new double[] {1 + 3 + 9 + 11, 2 + 4 + 10 + 12, 5 + 7 + 13 + 15, 6 + 8 + 14 + 16}, y, EXACT);
+    }
+
+    @Test
+    void rectangularKernelWithRectangularStrideAndPadding() {
+        Tensor x = oneToN(1, 1, 3, 4);
+        Tensor w = Tensor.of(new double[] {1, -1}, 1, 1, 1, 2);
+        // padding (1, 0): a zero row above and below; stride (2, 2): padded rows −1, 1, 3 and columns 0, 2
+        Tensor y = Functional.conv2d(x, w, null, new int[] {2, 2}, new int[] {1, 0}, new int[] {1}, 1);
+        assertArrayEquals(new int[] {1, 1, 3, 2}, y.shape());
+        assertValues(new double[] {0, 0, 5 - 6, 7 - 8, 0, 0}, y, EXACT);
+    }
+
+    @Test
+    void kernelColumnsThatOnlyEverSeePaddingContributeZero() {
+        // a 1-pixel image, a 1×3 kernel dilated by 2 and padded by 2: only the middle tap touches the image
+        Tensor x = Tensor.of(new double[] {3}, 1, 1, 1, 1).requiresGrad(true);
+        Tensor w = Tensor.of(new double[] {5, 7, 11}, 1, 1, 1, 3).requiresGrad(true);
+        Tensor y = Functional.conv2d(x, w, null, new int[] {1}, new int[] {0, 2}, new int[] {2}, 1);
+        assertValues(new double[] {21}, y, EXACT);
+        y.backward(Tensor.of(new double[] {2}, 1, 1, 1, 1));
+        assertValues(new double[] {14}, x.grad(), EXACT);
+        assertValues(new double[] {0, 6, 0}, w.grad(), EXACT);
+    }
+
+    @Test
+    void groupsKeepChannelsApart() {
+        Tensor x = Tensor.of(new double[] {2, 3}, 1, 2, 1, 1);
+        Tensor w = Tensor.of(new double[] {10, 100}, 2, 1, 1, 1);
+        assertValues(new double[] {20, 300}, Functional.conv2d(x, w, null, 1, 0, 1, 2), EXACT);
+    }
+
+    @Test
+    void samePaddingWithAnEvenKernelPutsTheExtraRowAndColumnAtTheBottomRight() {
+        Tensor x = oneToN(1, 1, 3, 3);
+        Tensor w = Tensor.ones(DType.FLOAT64, 1, 1, 2, 2);
+        // total padding 1 per dimension: 0 before, 1 after
+        Tensor y = Functional.conv2d(x, w, null, 1, "same", 1, 1);
+        assertValues(new double[] {1 + 2 + 4 + 5, 2 + 3 + 5 + 6, 3 + 6, 4 + 5 + 7 + 8, 5 + 6 + 8 + 9, 6 + 9, 7 + 8, 8 + 9,
+            9}, y, EXACT);
+    }
+
+    @Test
+    void validPaddingIsNoPadding() {
+        Tensor x = uniform(new Generator(1), 2, 3, 5, 6);
+        Tensor w = uniform(new Generator(2), 4, 3, 3, 2);
+        assertClose(Functional.conv2d(x, w, null, 1, 0, 1, 1), Functional.conv2d(x, w, null, 1, "valid", 1, 1), 0.0);
+    }
+
+    @Test
+    void float32InputsGiveFloat32OutputAndGradients() {
+        Generator gen = new Generator(3);
+        Tensor x = uniform(gen, 2, 3, 6, 6).to(DType.FLOAT32).detach().requiresGrad(true);
+        Tensor w = uniform(gen, 4, 3, 3, 3).to(DType.FLOAT32).detach().requiresGrad(true);
+        Tensor b = uniform(gen, 4).to(DType.FLOAT32).detach().requiresGrad(true);
+        Tensor y = Functional.conv2d(x, w, b, 1, 1);
+        assertEquals(DType.FLOAT32, y.dtype());
+        y.backward(Tensor.ones(DType.FLOAT32, y.shape()));
+        assertEquals(DType.FLOAT32, x.grad().dtype());
+        assertEquals(DType.FLOAT32, w.grad().dtype());
+        assertEquals(DType.FLOAT32, b.grad().dtype());
+        Tensor y64 = Functional.conv2d(x.detach().to(DType.FLOAT64), w.detach().to(DType.FLOAT64),
+                b.detach().to(DType.FLOAT64), 1, 1);
+        assertClose(y64, y, FLOAT32);
+    }
+
+    @Test
+    void onlyTheInputsThatRequireGradReceiveOne() {
+        Generator gen = new Generator(4);
+        Tensor image = uniform(gen, 1, 3, 5, 5); // like the seed's input image
+        Tensor w = uniform(gen, 2, 3, 3, 3).requiresGrad(true);
+        Tensor y = Functional.conv2d(image, w, null, 1, 1);
+        y.backward(Tensor.ones(DType.FLOAT64, y.shape()));
+        assertNull(image.grad());
+        assertArrayEquals(new int[] {2, 3, 3, 3}, w.grad().shape());
+    }
+
+    @Test
+    void largeImagesSpanSeveralBandsAndStillMatchOneBandComputations() {
+        // 3 input channels × 3×3 kernel × 224 columns: a band holds only a few output rows
+        Generator gen = new Generator(5);
+        Tensor x = uniform(gen, 1, 3, 40, 224).requiresGrad(true);
+        Tensor w = uniform(gen, 2, 3, 3, 3).requiresGrad(true);
+        Tensor g = uniform(gen, 1, 2, 40, 224);
+        Tensor y = Functional.conv2d(x, w, null, 1, 1);
+        y.backward(g);
+        // the same rows computed from the top 12 rows alone (one band), which see the same input rows 0..11
+        Tensor top = x.detach().narrow(2, 0, 12).contiguous().requiresGrad(true);
+        Tensor yTop = Functional.conv2d(top, w.detach(), null, 1, 1);
+        assertClose(yTop.narrow(2, 0, 11), y.narrow(2, 0, 11), EXACT);
+        Tensor gTop = g.narrow(2, 0, 11).contiguous();
+        Tensor yTopRows = yTop.narrow(2, 0, 11);
+        yTopRows.backward(gTop);
+        assertClose(top.grad().narrow(2, 0, 10), x.grad().narrow(2, 0, 10), EXACT);
+    }
+
+    // ------------------------------------------------------------------ errors
+
+    private static Tensor zeros(int... shape) {
+        return Tensor.zeros(DType.FLOAT64, shape);
+    }
+
+    @Test
+    void inputChannelsNotDivisibleByGroupsIsAnError() {
+        assertThrowsWithMessage(ShapeException.class,
+                () -> Functional.conv2d(zeros(1, 3, 5, 5), zeros(4, 1, 3, 3), null, 1, 0, 1, 2),
+                "conv2d", "input channels (3) must be divisible by groups=2", "[1, 3, 5, 5]");
+    }
+
+    @Test
+    void outputChannelsNotDivisibleByGroupsIsAnError() {
+        assertThrowsWithMessage(ShapeException.class,
+                () -> Functional.conv2d(zeros(1, 4, 5, 5), zeros(3, 2, 3, 3), null, 1, 0, 1, 2),
+                "conv2d", "output channels (3) must be divisible by groups=2", "[3, 2, 3, 3]");
+    }
+
+    @Test
+    void weightWhoseInputChannelsDoNotMatchIsAnError() {
+        assertThrowsWithMessage(ShapeException.class,
+                () -> Functional.conv2d(zeros(2, 5, 7, 7), zeros(4, 3, 3, 3)),
+                "conv2d: Given groups=1, weight of size [4, 3, 3, 3], expected input[2, 5, 7, 7] to have 3 channels, "
+                        + "but got 5 channels instead");
+    }
+
+    @Test
+    void inputThatIsNotFourDimensionalIsAnError() {
+        assertThrowsWithMessage(ShapeException.class, () -> Functional.conv2d(zeros(3, 7, 7), zeros(4, 3, 3, 3)),
+                "conv2d", "expected a 4-D input (N, C_in, H, W)", "[3, 7, 7]");
+    }
+
+    @Test
+    void weightThatIsNotFourDimensionalIsAnError() {
+        assertThrowsWithMessage(ShapeException.class, () -> Functional.conv2d(zeros(1, 3, 7, 7), zeros(4, 3, 3)),
+                "conv2d", "expected a 4-D weight", "[4, 3, 3]");
+        assertThrowsWithMessage(ShapeException.class,
+                () -> Functional.conv2d(zeros(1, 3, 7, 7), zeros(4, 3, 3), null, 1, "same", 1, 1),
+                "conv2d", "expected a 4-D weight", "[4, 3, 3]");
+    }
+
+    @Test
+    void kernelLargerThanThePaddedInputIsAnError() {
+        assertThrowsWithMessage(ShapeException.class, () -> Functional.conv2d(zeros(1, 1, 2, 2), zeros(1, 1, 3, 3)),
+                "conv2d", "Calculated padded input size per channel: (2 x 2). Kernel size: (3 x 3). Kernel size can't be "
+                        + "greater than actual input size");
+        // dilation 2 stretches a 3×3 kernel over 5×5
+        assertThrowsWithMessage(ShapeException.class,
+                () -> Functional.conv2d(zeros(1, 1, 4, 6), zeros(1, 1, 3, 3), null, 1, 0, 2, 1),
+                "conv2d", "padded input size per channel: (4 x 6). Kernel size: (5 x 5)");
+    }
+
+    @Test
+    void nonPositiveStrideIsAnError() {
+        assertThrowsWithMessage(IllegalArgumentException.class,
+                () -> Functional.conv2d(zeros(1, 1, 5, 5), zeros(1, 1, 3, 3), null, new int[] {0, 1}, new int[] {0},
+                        new int[] {1}, 1),
+                "conv2d", "non-positive stride is not supported", "[0, 1]");
+    }
+
+    @Test
+    void nonPositiveDilationIsAnError() {
+        assertThrowsWithMessage(IllegalArgumentException.class,
+                () -> Functional.conv2d(zeros(1, 1, 5, 5), zeros(1, 1, 3, 3), null, new int[] {1}, new int[] {0},
+                        new int[] {1, 0}, 1),
+                "conv2d", "dilation should be greater than zero", "[1, 0]");
+    }
+
+    @Test
+    void negativePaddingIsAnError() {
+        assertThrowsWithMessage(IllegalArgumentException.class,
+                () -> Functional.conv2d(zeros(1, 1, 5, 5), zeros(1, 1, 3, 3), null, new int[] {1}, new int[] {-1, 0},
+                        new int[] {1}, 1),
+                "conv2d", "negative padding is not supported", "[-1, 0]");
+    }
+
+    @Test
+    void nonPositiveGroupsIsAnError() {
+        assertThrowsWithMessage(IllegalArgumentException.class,
+                () -> Functional.conv2d(zeros(1, 1, 5, 5), zeros(1, 1, 3, 3), null, 1, 0, 1, 0),
+                "conv2d", "groups must be a positive integer, but got groups=0");
+    }
+
+    @Test
+    void samePaddingWithStrideIsAnError() {
+        assertThrowsWithMessage(IllegalArgumentException.class,
+                () -> Functional.conv2d(zeros(1, 1, 5, 5), zeros(1, 1, 3, 3), null, 2, "same", 1, 1),
+                "conv2d", "padding='same' is not supported for strided convolutions", "[2, 2]");
+    }
+
+    @Test
+    void unknownPaddingStringIsAnError() {
+        assertThrowsWithMessage(IllegalArgumentException.class,
+                () -> Functional.conv2d(zeros(1, 1, 5, 5), zeros(1, 1, 3, 3), null, 1, "full", 1, 1),
+                "conv2d", "Invalid padding string 'full', should be one of {'same', 'valid'}");
+    }
+
+    @Test
+    void strideThatIsNeitherAnIntNorAPairIsAnError() {
+        assertThrowsWithMessage(IllegalArgumentException.class,
+                () -> Functional.conv2d(zeros(1, 1, 5, 5), zeros(1, 1, 3, 3), null, new int[] {1, 1, 1},
+                        new int[] {0}, new int[] {1}, 1),
+                "conv2d", "stride must be one int or a pair (h, w)", "[1, 1, 1]");
+    }
+
+    @Test
+    void biasOfTheWrongLengthIsAnError() {
+        assertThrowsWithMessage(ShapeException.class,
+                () -> Functional.conv2d(zeros(1, 3, 5, 5), zeros(4, 3, 3, 3), zeros(3)),
+                "conv2d", "expected bias of size [4]", "got bias of size [3]");
+    }
+
+    @Test
+    void mixingFloat32AndFloat64IsAnError() {
+        Tensor x32 = Tensor.zeros(DType.FLOAT32, 1, 3, 5, 5);
+        assertThrowsWithMessage(IllegalArgumentException.class, () -> Functional.conv2d(x32, zeros(4, 3, 3, 3)),
+                "conv2d", "input and weight must have the same dtype", "float32 [1, 3, 5, 5]", "float64 [4, 3, 3, 3]");
+        assertThrowsWithMessage(IllegalArgumentException.class,
+                () -> Functional.conv2d(x32, Tensor.zeros(DType.FLOAT32, 4, 3, 3, 3), zeros(4)),
+                "conv2d", "input and bias must have the same dtype");
+    }
+}
