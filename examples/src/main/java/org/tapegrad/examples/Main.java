@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.tapegrad.autograd.DType;
 import org.tapegrad.examples.depth.DepthExperiment;
+import org.tapegrad.examples.formulas.FormulasExperiment;
+import org.tapegrad.examples.mlp.MlpExperiment;
 import org.tapegrad.examples.run.Experiment;
 import org.tapegrad.examples.run.ExperimentRunner;
 import picocli.CommandLine;
@@ -20,7 +22,7 @@ import picocli.CommandLine.Mixin;
         description = {"Experiments that show why weight initialisation decides whether a network learns.",
             "Without a command, runs every experiment at its default size, prints what each found and writes "
                     + "report.md with the charts into --out."},
-        subcommands = {DepthCommand.class, ConformanceCommand.class})
+        subcommands = {DepthCommand.class, MlpCommand.class, FormulasCommand.class, ConformanceCommand.class})
 public final class Main implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -39,9 +41,13 @@ public final class Main implements Callable<Integer> {
     /** Every experiment at its default size, with the given seed and type. */
     static List<Experiment> defaultExperiments(long seed, DType dtype) {
         DepthExperiment.Options depth = DepthExperiment.Options.defaults();
+        MlpExperiment.Options mlp = MlpExperiment.Options.defaults();
         return List.of(
                 new DepthExperiment(new DepthExperiment.Options(depth.layers(), depth.units(), depth.trials(), dtype,
-                        seed, List.of())));
+                        seed, List.of())),
+                new MlpExperiment(new MlpExperiment.Options(mlp.layers(), mlp.units(), mlp.batch(), dtype, seed,
+                        mlp.library())),
+                new FormulasExperiment(new FormulasExperiment.Options(dtype, seed)));
     }
 
     @Override

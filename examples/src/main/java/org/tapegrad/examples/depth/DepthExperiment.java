@@ -2,14 +2,10 @@ package org.tapegrad.examples.depth;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.tapegrad.autograd.DType;
 import org.tapegrad.autograd.Generator;
 import org.tapegrad.examples.run.Experiment;
-import org.tapegrad.examples.run.Outcome;
+import org.tapegrad.examples.run.Parallel;
 import org.tapegrad.examples.run.Progress;
 import org.tapegrad.examples.run.Seeds;
 
@@ -69,45 +65,23 @@ public final class DepthExperiment implements Experiment {
     public DepthOutcome run(Progress progress) {
         List<ChainConfig> configs = ChainConfig.select(options.configs());
         List<String> allIds = ChainConfig.ids();
-        int threads = Math.max(1, Math.min(configs.size(), Runtime.getRuntime().availableProcessors()));
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "depth-chain");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<Chain.Result>> futures = new ArrayList<>();
-            int total = configs.size() + (options.trials() > 0 ? 1 : 0);
-            for (int i = 0; i < configs.size(); i++) {
-                ChainConfig config = configs.get(i);
-                int step = i + 1;
-                long seed = Seeds.derive(options.seed(), allIds.indexOf(config.id()));
-                futures.add(pool.submit(() -> {
-                    progress.step(name(), step, total, config.label());
-                    return Chain.run(config, options.layers(), options.units(), options.dtype(), new Generator(seed));
-                }));
-            }
-            List<VarianceFacts.Fact> facts = List.of();
-            if (options.trials() > 0) {
-                progress.step(name(), total, total, "variance facts over " + options.trials() + " trials");
-                facts = VarianceFacts.measure(options.units(), options.trials(), options.dtype(),
-                        new Generator(Seeds.derive(options.seed(), allIds.size())));
-            }
-            List<Chain.Result> results = new ArrayList<>();
-            for (Future<Chain.Result> f : futures) {
-                results.add(f.get());
-            }
-            return new DepthOutcome(options, results, facts);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("depth: interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException("depth: " + e.getCause(), e.getCause());
-        } finally {
-            pool.shutdownNow();
+        int total = configs.size() + (options.trials() > 0 ? 1 : 0);
+        List<Integer> indices = new ArrayList<>();
+        for (int i = 0; i < configs.size(); i++) {
+            indices.add(i);
         }
+        List<Chain.Result> results = Parallel.map(indices, i -> {
+            ChainConfig config = configs.get(i);
+            progress.step(name(), i + 1, total, config.label());
+            long seed = Seeds.derive(options.seed(), allIds.indexOf(config.id()));
+            return Chain.run(config, options.layers(), options.units(), options.dtype(), new Generator(seed));
+        });
+        List<VarianceFacts.Fact> facts = List.of();
+        if (options.trials() > 0) {
+            progress.step(name(), total, total, "variance facts over " + options.trials() + " trials");
+            facts = VarianceFacts.measure(options.units(), options.trials(), options.dtype(),
+                    new Generator(Seeds.derive(options.seed(), allIds.size())));
+        }
+        return new DepthOutcome(options, results, facts);
     }
 }

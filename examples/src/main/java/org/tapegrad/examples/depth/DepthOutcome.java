@@ -12,6 +12,7 @@ import org.tapegrad.examples.report.Json;
 import org.tapegrad.examples.report.Markdown;
 import org.tapegrad.examples.report.Numbers;
 import org.tapegrad.examples.report.ReportSection;
+import org.tapegrad.examples.report.Text;
 import org.tapegrad.examples.run.Outcome;
 
 /** What {@link DepthExperiment} found: one {@link Chain.Result} per configuration and the variance facts. */
@@ -57,7 +58,7 @@ public final class DepthOutcome implements Outcome {
         }
         String xavier = xavierNote();
         if (!xavier.isEmpty()) {
-            s.append(wrap(xavier)).append('\n');
+            s.append(Text.wrap(xavier)).append('\n');
         }
         if (!facts.isEmpty()) {
             s.append(String.format(Locale.ROOT, "variance facts, averaged over %d trials (n = %d):%n",
@@ -67,7 +68,7 @@ public final class DepthOutcome implements Outcome {
                         f.statistic(), Numbers.format(f.measured()), f.formula(), Numbers.format(f.predicted())));
             }
         }
-        s.append(wrap(explanation()));
+        s.append(Text.wrap(explanation()));
         return s.toString();
     }
 
@@ -125,24 +126,6 @@ public final class DepthOutcome implements Outcome {
                 multiplier exactly 1, so the signal survives all %d layers. A ReLU zeroes half the signal, \
                 halving the variance each layer, which Kaiming's √(2/n) puts back.""", options.units(),
                 Numbers.format(Math.sqrt(options.units())), options.layers());
-    }
-
-    private static String wrap(String text) {
-        StringBuilder out = new StringBuilder();
-        int column = 0;
-        for (String word : text.split("\\s+")) {
-            if (column > 0 && column + word.length() + 1 > 100) {
-                out.append('\n');
-                column = 0;
-            }
-            if (column > 0) {
-                out.append(' ');
-                column++;
-            }
-            out.append(word);
-            column += word.length();
-        }
-        return out.append('\n').toString();
     }
 
     @Override
