@@ -8,6 +8,8 @@ import org.tapegrad.examples.formulas.FormulasExperiment;
 import org.tapegrad.examples.mlp.MlpExperiment;
 import org.tapegrad.examples.run.Experiment;
 import org.tapegrad.examples.run.ExperimentRunner;
+import org.tapegrad.examples.seed.ConvExperiment;
+import org.tapegrad.examples.seed.Inspectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,7 +24,8 @@ import picocli.CommandLine.Mixin;
         description = {"Experiments that show why weight initialisation decides whether a network learns.",
             "Without a command, runs every experiment at its default size, prints what each found and writes "
                     + "report.md with the charts into --out."},
-        subcommands = {DepthCommand.class, MlpCommand.class, FormulasCommand.class, ConformanceCommand.class})
+        subcommands = {DepthCommand.class, MlpCommand.class, ConvCommand.class, FormulasCommand.class,
+            ConformanceCommand.class})
 public final class Main implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -42,11 +45,14 @@ public final class Main implements Callable<Integer> {
     static List<Experiment> defaultExperiments(long seed, DType dtype) {
         DepthExperiment.Options depth = DepthExperiment.Options.defaults();
         MlpExperiment.Options mlp = MlpExperiment.Options.defaults();
+        ConvExperiment.Options conv = ConvExperiment.Options.defaults();
         return List.of(
                 new DepthExperiment(new DepthExperiment.Options(depth.layers(), depth.units(), depth.trials(), dtype,
                         seed, List.of())),
                 new MlpExperiment(new MlpExperiment.Options(mlp.layers(), mlp.units(), mlp.batch(), dtype, seed,
                         mlp.library())),
+                new ConvExperiment(new ConvExperiment.Options(conv.epochs(), conv.size(), conv.variants(),
+                        conv.zeroGrad(), conv.lr(), conv.momentum(), dtype, seed), Inspectors.defaults()),
                 new FormulasExperiment(new FormulasExperiment.Options(dtype, seed)));
     }
 

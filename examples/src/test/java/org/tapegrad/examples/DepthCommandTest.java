@@ -27,7 +27,7 @@ class DepthCommandTest {
     }
 
     @Test
-    void printsEveryConfigurationTheXavierDifferenceAndTheVarianceFacts(@TempDir Path out) {
+    void printsEveryConfigurationAndWritesTheReportSectionAndChart(@TempDir Path out) throws Exception {
         CliRun run = CliRun.of(small(out));
         assertEquals(0, run.status, run.toString());
         assertTrue(run.out.contains("depth: 30-layer chain, 64 units, float32, seed 0"), run.out);
@@ -39,12 +39,6 @@ class DepthCommandTest {
         assertTrue(run.out.contains("Report: "), run.out);
         assertTrue(run.err.contains("[depth"), "progress goes to stderr: " + run.err);
         assertFalse(run.out.contains("[depth"), "no progress on stdout");
-    }
-
-    @Test
-    void writesTheReportSectionAndAValidChart(@TempDir Path out) throws Exception {
-        CliRun run = CliRun.of(small(out));
-        assertEquals(0, run.status, run.toString());
         String report = Files.readString(out.resolve("report.md"));
         assertTrue(report.contains("## Depth: the 30-layer chain"), report);
         assertTrue(report.contains("![per-layer std of every configuration](depth_std.png)"), report);

@@ -2,10 +2,13 @@ package org.tapegrad.examples.report;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -113,6 +116,9 @@ public final class Charts {
         }
         if (spec.logY()) {
             logLabels(chart);
+        } else {
+            // XChart's default pattern prints 1e-9-sized values as 0.
+            chart.getStyler().setyAxisTickLabelsFormattingFunction(Numbers::format);
         }
         chart.getStyler().setXAxisTickMarkSpacingHint(70);
         if (drawn == 0) {
@@ -152,12 +158,38 @@ public final class Charts {
         AtomicFiles.write(file, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
     }
 
-    /** Saves charts of equal size as one PNG, in a grid of {@code rows} × {@code columns} panels. */
+    /**
+     * Saves charts as one PNG, laid out row by row in a grid of {@code rows} × {@code columns} cells the
+     * size of the largest chart; cells left over stay white.
+     */
     public static void savePanelsPng(List<XYChart> charts, int rows, int columns, Path file) throws IOException {
-        if (charts.size() > rows * columns) {
+        if (charts.isEmpty() || charts.size() > rows * columns) {
             throw new IllegalArgumentException("panels: " + charts.size() + " charts do not fit " + rows + "×" + columns);
         }
-        AtomicFiles.write(file, out -> BitmapEncoder.saveBitmap(charts, rows, columns, out,
-                BitmapEncoder.BitmapFormat.PNG));
+        List<BufferedImage> images = new ArrayList<>();
+        int cellWidth = 0;
+        int cellHeight = 0;
+        for (XYChart chart : charts) {
+            BufferedImage image = BitmapEncoder.getBufferedImage(chart);
+            images.add(image);
+            cellWidth = Math.max(cellWidth, image.getWidth());
+            cellHeight = Math.max(cellHeight, image.getHeight());
+        }
+        BufferedImage grid = new BufferedImage(columns * cellWidth, rows * cellHeight, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = grid.createGraphics();
+        try {
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, grid.getWidth(), grid.getHeight());
+            for (int i = 0; i < images.size(); i++) {
+                g.drawImage(images.get(i), (i % columns) * cellWidth, (i / columns) * cellHeight, null);
+            }
+        } finally {
+            g.dispose();
+        }
+        AtomicFiles.write(file, out -> {
+            if (!ImageIO.write(grid, "png", out)) {
+                throw new IOException("no PNG writer available");
+            }
+        });
     }
 }

@@ -1,5 +1,7 @@
 package org.tapegrad.examples.report;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.Locale;
 
 /** Formats numbers for people: four significant digits, scientific notation outside [1e-3, 1e5). */
@@ -20,14 +22,11 @@ public final class Numbers {
         }
         double a = Math.abs(v);
         if (a >= 1e-3 && a < 1e5) {
-            String s = String.format(Locale.ROOT, "%.4g", v);
-            if (s.contains(".") && !s.contains("e")) {
-                s = s.replaceAll("0+$", "").replaceAll("\\.$", "");
-            }
-            return s;
+            return new BigDecimal(v).round(new MathContext(4)).stripTrailingZeros().toPlainString();
         }
         String s = String.format(Locale.ROOT, "%.3e", v);
         int e = s.indexOf('e');
-        return s.substring(0, e) + "e" + Integer.parseInt(s.substring(e + 1).replace("+", ""));
+        String mantissa = s.substring(0, e).replaceAll("0+$", "").replaceAll("\\.$", "");
+        return mantissa + "e" + Integer.parseInt(s.substring(e + 1).replace("+", ""));
     }
 }
