@@ -29,7 +29,7 @@ class ConvCommandTest {
                 + "\nround 2: loss = 1.0986123\nverdict conv1: never received a non-zero gradient"), run.out);
         assertTrue(run.out.contains("verdict conv2: never received a non-zero gradient"), run.out);
         assertTrue(run.out.contains("zeros-single-conv: conv2 alone, zeros_(w)"), run.out);
-        assertTrue(run.out.contains("the symmetry was never broken"), "constant 5 keeps identical filters:\n" + run.out);
+        assertTrue(run.out.contains("the symmetry is never broken"), "constant 5 keeps identical filters:\n" + run.out);
         assertTrue(run.out.contains("∂L/∂k engine [2.9, 3.5, 4.7, 5.3], by hand [2.9, 3.5, 4.7, 5.3]"), run.out);
         assertTrue(run.err.contains("[conv"), "progress on stderr");
         String report = Files.readString(out.resolve("report.md"));

@@ -2,6 +2,7 @@ package org.tapegrad.examples.depth;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.tapegrad.autograd.DType;
 import org.tapegrad.autograd.Generator;
 import org.tapegrad.examples.run.Experiment;
@@ -50,6 +51,9 @@ public final class DepthExperiment implements Experiment {
         }
     }
 
+    /** The variance-fact trials run in this many batches (separate streams), so that they use every core. */
+    static final int FACT_BATCHES = 2;
+
     private final Options options;
 
     public DepthExperiment(Options options) {
@@ -65,23 +69,39 @@ public final class DepthExperiment implements Experiment {
     public DepthOutcome run(Progress progress) {
         List<ChainConfig> configs = ChainConfig.select(options.configs());
         List<String> allIds = ChainConfig.ids();
-        int total = configs.size() + (options.trials() > 0 ? 1 : 0);
-        List<Integer> indices = new ArrayList<>();
+        int factBatches = options.trials() == 0 ? 0 : Math.min(options.trials(), FACT_BATCHES);
+        int total = configs.size() + factBatches;
+        // One task per chain, then the variance-fact trials in batches, all on their own streams.
+        List<Supplier<Object>> tasks = new ArrayList<>();
         for (int i = 0; i < configs.size(); i++) {
-            indices.add(i);
-        }
-        List<Chain.Result> results = Parallel.map(indices, i -> {
             ChainConfig config = configs.get(i);
-            progress.step(name(), i + 1, total, config.label());
+            int step = i + 1;
             long seed = Seeds.derive(options.seed(), allIds.indexOf(config.id()));
-            return Chain.run(config, options.layers(), options.units(), options.dtype(), new Generator(seed));
-        });
-        List<VarianceFacts.Fact> facts = List.of();
-        if (options.trials() > 0) {
-            progress.step(name(), total, total, "variance facts over " + options.trials() + " trials");
-            facts = VarianceFacts.measure(options.units(), options.trials(), options.dtype(),
-                    new Generator(Seeds.derive(options.seed(), allIds.size())));
+            tasks.add(() -> {
+                progress.step(name(), step, total, config.label());
+                return Chain.run(config, options.layers(), options.units(), options.dtype(), new Generator(seed));
+            });
         }
-        return new DepthOutcome(options, results, facts);
+        for (int b = 0; b < factBatches; b++) {
+            int trials = options.trials() / factBatches + (b < options.trials() % factBatches ? 1 : 0);
+            int step = configs.size() + b + 1;
+            long seed = Seeds.derive(options.seed(), allIds.size() + b);
+            tasks.add(() -> {
+                progress.step(name(), step, total, "variance facts, " + trials + " trials");
+                return VarianceFacts.sums(options.units(), trials, options.dtype(), new Generator(seed));
+            });
+        }
+        List<Object> done = Parallel.map(tasks, Supplier::get);
+        List<Chain.Result> results = new ArrayList<>();
+        VarianceFacts.Sums sums = null;
+        for (Object o : done) {
+            if (o instanceof Chain.Result r) {
+                results.add(r);
+            } else {
+                VarianceFacts.Sums batch = (VarianceFacts.Sums) o;
+                sums = sums == null ? batch : sums.plus(batch);
+            }
+        }
+        return new DepthOutcome(options, results, sums == null ? List.of() : sums.facts(options.units()));
     }
 }

@@ -64,12 +64,17 @@ public final class DepthOutcome implements Outcome {
             s.append(String.format(Locale.ROOT, "variance facts, averaged over %d trials (n = %d):%n",
                     options.trials(), options.units()));
             for (VarianceFacts.Fact f : facts) {
-                s.append(String.format(Locale.ROOT, "  %-22s %-5s %10s   predicted %s = %s%n", f.quantity(),
-                        f.statistic(), Numbers.format(f.measured()), f.formula(), Numbers.format(f.predicted())));
+                s.append(String.format(Locale.ROOT, "  %-22s %-5s %10s   predicted %s%n", f.quantity(),
+                        f.statistic(), Numbers.format(f.measured()), prediction(f)));
             }
         }
         s.append(Text.wrap(explanation()));
         return s.toString();
+    }
+
+    private static String prediction(VarianceFacts.Fact f) {
+        String value = Numbers.format(f.predicted());
+        return f.formula().equals(value) ? value : f.formula() + " = " + value;
     }
 
     private static String nanText(Chain.Result r) {
@@ -204,7 +209,7 @@ public final class DepthOutcome implements Outcome {
             List<List<String>> factRows = new ArrayList<>();
             for (VarianceFacts.Fact f : facts) {
                 factRows.add(List.of("`" + f.quantity() + "`", f.statistic(), Numbers.format(f.measured()),
-                        f.formula() + " = " + Numbers.format(f.predicted())));
+                        prediction(f)));
             }
             md.append(Markdown.table(List.of("y", "statistic", "measured", "predicted"), factRows)).append('\n');
         }

@@ -33,8 +33,45 @@ public final class VarianceFacts {
         }
     }
 
+    /**
+     * The running sums of the trials: mean of {@code a @ x}, mean of the ReLU output, and the mean square of
+     * each of the five quantities. Sums of separate trial batches add up, so trials can run in parallel.
+     */
+    public record Sums(int trials, double mean, double reluMean, double[] meanSquare) {
+        public Sums {
+            meanSquare = meanSquare.clone();
+        }
+
+        /** The sums of both batches. */
+        public Sums plus(Sums other) {
+            double[] ms = meanSquare.clone();
+            for (int i = 0; i < ms.length; i++) {
+                ms[i] += other.meanSquare[i];
+            }
+            return new Sums(trials + other.trials, mean + other.mean, reluMean + other.reluMean, ms);
+        }
+
+        /** The facts of width {@code n} these sums measure. */
+        public List<Fact> facts(int n) {
+            double rootN = Math.sqrt(n);
+            return List.of(
+                    new Fact("a @ x", "mean", mean / trials, 0, "0"),
+                    new Fact("a @ x", "std", Math.sqrt(meanSquare[0] / trials), rootN, "√n"),
+                    new Fact("b @ (a @ x)", "std", Math.sqrt(meanSquare[1] / trials), n, "n"),
+                    new Fact("(a/√n) @ x", "std", Math.sqrt(meanSquare[2] / trials), 1, "1"),
+                    new Fact("relu(a @ x)", "mean", reluMean / trials, rootN / Math.sqrt(2 * Math.PI), "√n/√(2π)"),
+                    new Fact("relu(a @ x)", "rms", Math.sqrt(meanSquare[3] / trials), Math.sqrt(n / 2.0), "√(n/2)"),
+                    new Fact("relu((a·√(2/n)) @ x)", "rms", Math.sqrt(meanSquare[4] / trials), 1, "1"));
+        }
+    }
+
     /** Measures every fact over {@code trials} trials of width {@code n}. */
     public static List<Fact> measure(int n, int trials, DType dtype, Generator generator) {
+        return sums(n, trials, dtype, generator).facts(n);
+    }
+
+    /** Runs {@code trials} trials of width {@code n} and returns their sums. */
+    public static Sums sums(int n, int trials, DType dtype, Generator generator) {
         if (trials < 1 || n < 2) {
             throw new IllegalArgumentException("variance facts: need n ≥ 2 and trials ≥ 1, got n = " + n
                     + ", trials = " + trials);
@@ -58,14 +95,6 @@ public final class VarianceFacts {
             sumMean += y.mean().item();
             sumReluMean += relu.mean().item();
         }
-        double rootN = Math.sqrt(n);
-        return List.of(
-                new Fact("a @ x", "mean", sumMean / trials, 0, "0"),
-                new Fact("a @ x", "std", Math.sqrt(sumMeanSquare[0] / trials), rootN, "√n"),
-                new Fact("b @ (a @ x)", "std", Math.sqrt(sumMeanSquare[1] / trials), n, "n"),
-                new Fact("(a/√n) @ x", "std", Math.sqrt(sumMeanSquare[2] / trials), 1, "1"),
-                new Fact("relu(a @ x)", "mean", sumReluMean / trials, rootN / Math.sqrt(2 * Math.PI), "√n/√(2π)"),
-                new Fact("relu(a @ x)", "rms", Math.sqrt(sumMeanSquare[3] / trials), Math.sqrt(n / 2.0), "√(n/2)"),
-                new Fact("relu((a·√(2/n)) @ x)", "rms", Math.sqrt(sumMeanSquare[4] / trials), 1, "1"));
+        return new Sums(trials, sumMean, sumReluMean, sumMeanSquare);
     }
 }

@@ -116,9 +116,9 @@ public final class Charts {
         }
         if (spec.logY()) {
             logLabels(chart);
-        } else {
+        } else if (largestMagnitude(series) < 1e-3) {
             // XChart's default pattern prints 1e-9-sized values as 0.
-            chart.getStyler().setyAxisTickLabelsFormattingFunction(Numbers::format);
+            chart.getStyler().setYAxisDecimalPattern("0.##E0");
         }
         chart.getStyler().setXAxisTickMarkSpacingHint(70);
         if (drawn == 0) {
@@ -141,6 +141,18 @@ public final class Charts {
             }
             return exponent >= -3 && exponent <= 4 ? Numbers.format(Math.pow(10, exponent)) : "1e" + exponent;
         });
+    }
+
+    private static double largestMagnitude(List<Series> series) {
+        double m = 0;
+        for (Series s : series) {
+            for (double v : s.y()) {
+                if (Double.isFinite(v)) {
+                    m = Math.max(m, Math.abs(v));
+                }
+            }
+        }
+        return m;
     }
 
     private static String describe(double v) {

@@ -65,17 +65,17 @@ public final class ConvOutcome implements Outcome {
 
     private static String verdict(String layer, boolean everNonZero, double maxAbsGrad, Tensor w0, Tensor wFinal) {
         double moved = wFinal.sub(w0).abs().max().item();
-        double spread = SeedExperiment.filterSpread(wFinal);
-        double scale = Math.max(wFinal.abs().max().item(), Double.MIN_NORMAL);
         if (!everNonZero) {
             return layer + ": never received a non-zero gradient; its weights did not move (max |Δw| = "
                     + Numbers.format(moved) + ")";
         }
         String s = layer + ": received non-zero gradients (largest |grad| " + Numbers.format(maxAbsGrad)
                 + "); weights moved by up to " + Numbers.format(moved);
-        if (spread <= 1e-3 * scale) {
-            s += "; its 3 filters are still identical up to " + Numbers.format(spread)
-                    + " (the symmetry was never broken)";
+        int distinct = SeedExperiment.distinctFilters(wFinal);
+        int filters = wFinal.size(0);
+        if (distinct < filters && SeedExperiment.distinctFilters(w0) == 1) {
+            s += "; only " + distinct + " of its " + filters + " filters are distinct: filters that start equal and "
+                    + "receive equal gradients stay equal, so the symmetry is never broken";
         }
         return s;
     }

@@ -212,17 +212,34 @@ public final class SeedExperiment {
         return t == null ? null : t.copy();
     }
 
-    /** The largest difference between any output filter and the first one: 0 when all filters are identical. */
-    public static double filterSpread(Tensor convWeight) {
+    /**
+     * How many of a conv weight's output filters differ: filters closer than {@code 1e-6·max|w|} (float
+     * rounding) count as one. A constant start gives 1 until something tells the filters apart.
+     */
+    public static int distinctFilters(Tensor convWeight) {
         double[] w = convWeight.toDoubleArray();
-        int perFilter = w.length / convWeight.size(0);
-        double spread = 0;
-        for (int o = 1; o < convWeight.size(0); o++) {
-            for (int i = 0; i < perFilter; i++) {
-                spread = Math.max(spread, Math.abs(w[o * perFilter + i] - w[i]));
+        int filters = convWeight.size(0);
+        int perFilter = w.length / filters;
+        double scale = 0;
+        for (double v : w) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+        double tolerance = 1e-6 * scale;
+        List<Integer> representatives = new ArrayList<>();
+        for (int o = 0; o < filters; o++) {
+            boolean seen = false;
+            for (int r : representatives) {
+                double d = 0;
+                for (int i = 0; i < perFilter; i++) {
+                    d = Math.max(d, Math.abs(w[o * perFilter + i] - w[r * perFilter + i]));
+                }
+                seen |= d <= tolerance;
+            }
+            if (!seen) {
+                representatives.add(o);
             }
         }
-        return spread;
+        return representatives.size();
     }
 
     /** The per-epoch series of a result, in the order of the five-panel chart. */
