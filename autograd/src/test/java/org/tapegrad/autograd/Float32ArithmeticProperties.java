@@ -2,11 +2,13 @@ package org.tapegrad.autograd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.Arrays;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 
 /**
  * float32 tensors compute in double and round once; for + − × ÷ that gives exactly the bits of float
@@ -30,8 +32,8 @@ class Float32ArithmeticProperties {
     void elementwiseOpsOnFloatVectorsEqualFloatArithmetic(@ForAll("floatVectors") float[] a,
             @ForAll("floatVectors") float[] b) {
         int n = Math.min(a.length, b.length);
-        float[] a2 = java.util.Arrays.copyOf(a, n);
-        float[] b2 = java.util.Arrays.copyOf(b, n);
+        float[] a2 = Arrays.copyOf(a, n);
+        float[] b2 = Arrays.copyOf(b, n);
         Tensor x = Tensor.of(a2, n);
         Tensor y = Tensor.of(b2, n);
         float[] sum = x.add(y).toFloatArray();
@@ -56,9 +58,9 @@ class Float32ArithmeticProperties {
     @Provide
     Arbitrary<Float> floats() {
         return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(6, Arbitraries.floats().between(-1e4f, 1e4f).ofScale(6)),
-                net.jqwik.api.Tuple.of(2, Arbitraries.integers().map(Float::intBitsToFloat)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.of(0f, -0f, Float.MIN_VALUE, Float.MAX_VALUE,
+                Tuple.of(6, Arbitraries.floats().between(-1e4f, 1e4f).ofScale(6)),
+                Tuple.of(2, Arbitraries.integers().map(Float::intBitsToFloat)),
+                Tuple.of(1, Arbitraries.of(0f, -0f, Float.MIN_VALUE, Float.MAX_VALUE,
                         -Float.MAX_VALUE, Float.MIN_NORMAL, Float.POSITIVE_INFINITY, Float.NaN, 1e-40f, 3e38f)));
     }
 

@@ -3,12 +3,12 @@ package org.tapegrad.autograd.ops;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.tapegrad.autograd.testing.TensorArbitraries.awayFromZero;
 import static org.tapegrad.autograd.testing.TensorArbitraries.broadcastPairs;
+import static org.tapegrad.autograd.testing.TensorArbitraries.layouts;
 import static org.tapegrad.autograd.testing.TensorArbitraries.tensors;
 import static org.tapegrad.autograd.testing.TensorArbitraries.tensorsInAnyLayout;
 import static org.tapegrad.autograd.testing.TensorArbitraries.values;
 
 import java.util.function.DoubleBinaryOperator;
-import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
@@ -22,7 +22,7 @@ import org.tapegrad.autograd.testing.Tolerances;
 
 /**
  * add, sub, mul and div: values equal an element-by-element reference and gradients pass gradcheck, for
- * random broadcast-compatible shape pairs, transposed (column-major) and expanded operands, 0-d tensor
+ * random broadcast-compatible shape pairs, operands in every memory layout and expanded operands, 0-d tensor
  * operands and plain double operands. Divisors are kept at least {@link #MIN_DIVISOR} from 0.
  */
 class ArithmeticGradientProperties {
@@ -115,11 +115,11 @@ class ArithmeticGradientProperties {
         return awayFromZero(MIN_DIVISOR, MAX_VALUE);
     }
 
-    /** Two leaves of broadcast-compatible shapes, each contiguous or column-major at random. */
+    /** Two leaves of broadcast-compatible shapes, each in a random memory layout. */
     private static Arbitrary<Tensor[]> operands(Arbitrary<Double> second) {
-        return Combinators.combine(broadcastPairs(), Arbitraries.of(false, true), Arbitraries.of(false, true))
-                .flatAs((shapes, aColumnMajor, bColumnMajor) -> Combinators.combine(
-                        tensors(shapes[0], values(), aColumnMajor), tensors(shapes[1], second, bColumnMajor))
+        return Combinators.combine(broadcastPairs(), layouts(), layouts())
+                .flatAs((shapes, aLayout, bLayout) -> Combinators.combine(
+                        tensors(shapes[0], values(), aLayout), tensors(shapes[1], second, bLayout))
                         .as((a, b) -> new Tensor[] {a, b}));
     }
 

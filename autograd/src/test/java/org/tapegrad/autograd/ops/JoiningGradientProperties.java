@@ -2,6 +2,7 @@ package org.tapegrad.autograd.ops;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.tapegrad.autograd.testing.TensorArbitraries.layouts;
 import static org.tapegrad.autograd.testing.TensorArbitraries.shapes;
 import static org.tapegrad.autograd.testing.TensorArbitraries.tensors;
 import static org.tapegrad.autograd.testing.TensorArbitraries.values;
@@ -18,7 +19,7 @@ import org.tapegrad.autograd.Gradcheck;
 import org.tapegrad.autograd.Tensor;
 
 /**
- * cat and stack of 1–3 tensors (contiguous or column-major) along a random dimension: every input
+ * cat and stack of 1–3 tensors (each in a random memory layout) along a random dimension: every input
  * appears unchanged in its slice of the result, and gradients pass gradcheck for all inputs at once.
  */
 class JoiningGradientProperties {
@@ -61,14 +62,14 @@ class JoiningGradientProperties {
     Arbitrary<Joined> catInputs() {
         return Combinators.combine(shapes(), Arbitraries.integers().between(0, 3),
                 Arbitraries.integers().between(1, 4).list().ofMinSize(1).ofMaxSize(3),
-                Arbitraries.of(false, true).list().ofSize(3), Arbitraries.of(false, true))
-                .flatAs((shape, dimChoice, sizes, transposed, negative) -> {
+                layouts().list().ofSize(3), Arbitraries.of(false, true))
+                .flatAs((shape, dimChoice, sizes, layout, negative) -> {
                     int dim = dimChoice % shape.length;
                     List<Arbitrary<Tensor>> parts = new ArrayList<>();
                     for (int i = 0; i < sizes.size(); i++) {
                         int[] s = shape.clone();
                         s[dim] = sizes.get(i);
-                        parts.add(tensors(s, values(), transposed.get(i)));
+                        parts.add(tensors(s, values(), layout.get(i)));
                     }
                     int d = negative ? dim - shape.length : dim;
                     return Combinators.combine(parts).as(list -> new Joined(List.copyOf(list), d));
@@ -78,12 +79,12 @@ class JoiningGradientProperties {
     @Provide
     Arbitrary<Joined> stackInputs() {
         return Combinators.combine(shapes(1, 3, 1, 4), Arbitraries.integers().between(0, 3),
-                Arbitraries.integers().between(1, 3), Arbitraries.of(false, true).list().ofSize(3))
-                .flatAs((shape, dimChoice, count, transposed) -> {
+                Arbitraries.integers().between(1, 3), layouts().list().ofSize(3))
+                .flatAs((shape, dimChoice, count, layout) -> {
                     int dim = dimChoice % (shape.length + 1);
                     List<Arbitrary<Tensor>> parts = new ArrayList<>();
                     for (int i = 0; i < count; i++) {
-                        parts.add(tensors(shape, values(), transposed.get(i)));
+                        parts.add(tensors(shape, values(), layout.get(i)));
                     }
                     return Combinators.combine(parts).as(list -> new Joined(List.copyOf(list), dim));
                 });

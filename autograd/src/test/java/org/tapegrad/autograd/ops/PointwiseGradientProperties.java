@@ -19,7 +19,7 @@ import org.tapegrad.autograd.testing.Tolerances;
 
 /**
  * The elementwise functions: each output element is the function of its input element, and gradients
- * pass gradcheck on random shapes in contiguous and column-major layouts. relu, leakyRelu and abs see
+ * pass gradcheck on random shapes in every memory layout. relu, leakyRelu and abs see
  * inputs at least {@code KINK_MARGIN} from 0; log, sqrt and pow see positive inputs of at least
  * {@link #MIN_POSITIVE}.
  */

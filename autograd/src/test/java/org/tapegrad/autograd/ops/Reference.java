@@ -1,5 +1,6 @@
 package org.tapegrad.autograd.ops;
 
+import java.util.Arrays;
 import java.util.function.DoubleBinaryOperator;
 import org.tapegrad.autograd.Shapes;
 import org.tapegrad.autograd.Tensor;
@@ -35,15 +36,15 @@ final class Reference {
         int m = as[as.length - 2];
         int k = as[as.length - 1];
         int n = bs[bs.length - 1];
-        int[] batchA = java.util.Arrays.copyOf(as, as.length - 2);
-        int[] batchB = java.util.Arrays.copyOf(bs, bs.length - 2);
+        int[] batchA = Arrays.copyOf(as, as.length - 2);
+        int[] batchB = Arrays.copyOf(bs, bs.length - 2);
         int[] batch = Shapes.broadcast("reference", batchA, batchB);
         int batches = Shapes.numel("reference", batch);
         double[] result = new double[batches * m * n];
         int[] index = new int[batch.length];
         for (int bi = 0; bi < batches; bi++) {
-            int[] ia = java.util.Arrays.copyOf(broadcastIndex(index, batchA), batchA.length + 2);
-            int[] ib = java.util.Arrays.copyOf(broadcastIndex(index, batchB), batchB.length + 2);
+            int[] ia = Arrays.copyOf(broadcastIndex(index, batchA), batchA.length + 2);
+            int[] ib = Arrays.copyOf(broadcastIndex(index, batchB), batchB.length + 2);
             for (int i = 0; i < m; i++) {
                 for (int j = 0; j < n; j++) {
                     double s = 0;

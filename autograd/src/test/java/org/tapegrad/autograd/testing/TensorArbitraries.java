@@ -13,7 +13,8 @@ import org.tapegrad.autograd.Tensor;
  * Values are uniform with a fixed scale; {@link #awayFromKinks} keeps them at least {@link #KINK_MARGIN}
  * from 0 so that finite differences never straddle the kink of relu or abs; {@link #between} gives
  * positive inputs for log, sqrt and pow and divisors bounded away from 0; {@link #distinctTensors} has no
- * ties for max and min; {@link #columnMajor} turns a leaf into a non-contiguous (transposed) one.
+ * ties for max and min; {@link #inLayout} lays a leaf out in memory as a transposed, offset or strided
+ * view, so that kernels see non-contiguous inputs.
  */
 public final class TensorArbitraries {
     /** Minimum distance of generated values from a kink at 0. */
@@ -92,13 +93,57 @@ public final class TensorArbitraries {
         return tensors(shape, elements).map(t -> columnMajor ? columnMajor(t) : t);
     }
 
+    /** How a generated leaf lies in memory. */
+    public enum Layout {
+        /** Row-major from offset 0. */
+        CONTIGUOUS,
+        /** A transposed view: see {@link #columnMajor}. */
+        COLUMN_MAJOR,
+        /** Row-major, but starting at a non-zero storage offset (a slice along the first dimension). */
+        OFFSET,
+        /** Every stride doubled and offset 1: every other element of a larger tensor. */
+        STRIDED
+    }
+
     /**
-     * Float64 leaves of random shape (1–4 dims, sizes 1–4) with elements from {@code elements}, contiguous
-     * or column-major at random; require grad.
+     * Float64 leaves of random shape (1–4 dims, sizes 1–4) with elements from {@code elements}, in a
+     * random {@link Layout}; require grad.
      */
     public static Arbitrary<Tensor> tensorsInAnyLayout(Arbitrary<Double> elements) {
-        return Combinators.combine(shapes(), Arbitraries.of(false, true))
-                .flatAs((shape, columnMajor) -> tensors(shape, elements, columnMajor));
+        return Combinators.combine(shapes(), layouts()).flatAs((shape, layout) -> tensors(shape, elements, layout));
+    }
+
+    /** Every {@link Layout}, uniformly. */
+    public static Arbitrary<Layout> layouts() {
+        return Arbitraries.of(Layout.class);
+    }
+
+    /** A float64 leaf like {@link #tensors(int[], Arbitrary)}, laid out as {@code layout}. */
+    public static Arbitrary<Tensor> tensors(int[] shape, Arbitrary<Double> elements, Layout layout) {
+        return tensors(shape, elements).map(t -> inLayout(t, layout));
+    }
+
+    /** A leaf with the values, shape and requiresGrad flag of {@code t}, laid out as {@code layout}. */
+    public static Tensor inLayout(Tensor t, Layout layout) {
+        int[] shape = t.shape();
+        switch (layout) {
+            case COLUMN_MAJOR:
+                return columnMajor(t);
+            case OFFSET: {
+                int[] bigger = shape.clone();
+                bigger[0] += 1;
+                Tensor view = Tensor.zeros(t.dtype(), bigger).narrow(0, 1, shape[0]);
+                return view.copyFrom(t.detach()).requiresGrad(t.requiresGrad());
+            }
+            case STRIDED: {
+                int[] bigger = java.util.Arrays.copyOf(shape, shape.length + 1);
+                bigger[shape.length] = 2;
+                Tensor view = Tensor.zeros(t.dtype(), bigger).narrow(shape.length, 1, 1).squeeze(shape.length);
+                return view.copyFrom(t.detach()).requiresGrad(t.requiresGrad());
+            }
+            default:
+                return t;
+        }
     }
 
     /**
