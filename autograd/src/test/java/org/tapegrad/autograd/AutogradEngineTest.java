@@ -2,6 +2,8 @@ package org.tapegrad.autograd;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -132,6 +134,35 @@ class AutogradEngineTest {
         }
         total.sum().backward();
         assertArrayEquals(new double[] {100}, x.grad().toDoubleArray());
+    }
+
+    @Test
+    void backwardRuleReturningAGradientOfTheWrongShapeIsReportedWithTheNodeName() {
+        Tensor x = Tensor.of(new double[] {1, 2, 3}, 3).requiresGrad(true);
+        Tensor y = x.copy();
+        Autograd.record(y, new Node("brokenOp", x) {
+            @Override
+            protected Tensor[] backward(Tensor g) {
+                return new Tensor[] {Tensor.ones(DType.FLOAT64, 2)};
+            }
+        });
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> y.sum().backward());
+        assertTrue(e.getMessage().startsWith("brokenOp:"), e.getMessage());
+        assertTrue(e.getMessage().contains("[2]") && e.getMessage().contains("input 0 of shape [3]"), e.getMessage());
+    }
+
+    @Test
+    void backwardRuleReturningTheWrongNumberOfGradientsIsReportedWithTheNodeName() {
+        Tensor x = Tensor.of(new double[] {1, 2}, 2).requiresGrad(true);
+        Tensor y = x.copy();
+        Autograd.record(y, new Node("brokenOp", x) {
+            @Override
+            protected Tensor[] backward(Tensor g) {
+                return new Tensor[] {g, g};
+            }
+        });
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> y.sum().backward());
+        assertTrue(e.getMessage().contains("brokenOp: backward returned 2 gradients for 1 inputs"), e.getMessage());
     }
 
     /** An identity op whose backward counts its calls, recorded like any built-in op. */

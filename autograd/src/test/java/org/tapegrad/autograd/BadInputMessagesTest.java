@@ -130,6 +130,12 @@ class BadInputMessagesTest {
     }
 
     @Test
+    void reducingOverTheSameDimensionTwiceIsRefused() {
+        assertRefused(IllegalArgumentException.class, () -> t(2, 3).sum(new int[] {1, -1}, false), "sum:",
+                "dim 1 appears multiple times", "[1, -1]");
+    }
+
+    @Test
     void permuteWithAWrongOrderIsRefused() {
         assertRefused(ShapeException.class, () -> t(2, 3).permute(0), "permute:", "[2, 3]", "[0]");
         assertRefused(IllegalArgumentException.class, () -> t(2, 3).permute(0, 0), "permute:", "multiple times");
