@@ -1,7 +1,6 @@
 package org.tapegrad.autograd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -24,9 +23,13 @@ class Float32OverflowTest {
     void hundredLayerChainOfStandardNormalMatricesOverflowsFloat32AroundLayer28() {
         Generator g = new Generator(SEED);
         Tensor x = Tensor.randn(g, DType.FLOAT32, WIDTH);
+        Tensor x64 = x.to(DType.FLOAT64);
         int firstNan = -1;
         for (int layer = 0; layer < LAYERS; layer++) {
-            x = Tensor.randn(g, DType.FLOAT32, WIDTH, WIDTH).matmul(x);
+            // randn in float32 rounds the same draws that float64 keeps exactly
+            Tensor w64 = Tensor.randn(g, DType.FLOAT64, WIDTH, WIDTH);
+            x = w64.to(DType.FLOAT32).matmul(x);
+            x64 = w64.matmul(x64);
             assertEquals(DType.FLOAT32, x.dtype());
             double std = x.std().item();
             if (Double.isNaN(std)) {
@@ -36,15 +39,8 @@ class Float32OverflowTest {
             assertTrue(Double.isFinite(std), "std at layer " + layer + " is " + std);
         }
         assertTrue(Math.abs(firstNan - EXPECTED_NAN_LAYER) <= NAN_LAYER_SLACK, "std first NaN at layer " + firstNan);
-    }
-
-    @Test
-    void theSameChainInFloat64StaysFinitePastLayer28() {
-        Generator g = new Generator(SEED);
-        Tensor x = Tensor.randn(g, DType.FLOAT64, WIDTH);
-        for (int layer = 0; layer <= EXPECTED_NAN_LAYER + NAN_LAYER_SLACK; layer++) {
-            x = Tensor.randn(g, DType.FLOAT64, WIDTH, WIDTH).matmul(x);
-        }
-        assertFalse(Double.isNaN(x.std().item()));
+        double std64 = x64.std().item();
+        assertTrue(Double.isFinite(std64) && std64 > Float.MAX_VALUE,
+                "in float64 the same chain is still finite (std " + std64 + "), only past the float32 range");
     }
 }
