@@ -240,7 +240,8 @@ public final class Reductions {
 
         Reduction(String op, Tensor x, int[] dims) {
             shape = x.shape();
-            if (dims == null) {
+            if (dims == null || dims.length == 0) {
+                // As in PyTorch, an empty list of dimensions means all of them.
                 reduced = new boolean[shape.length];
                 java.util.Arrays.fill(reduced, true);
             } else {
