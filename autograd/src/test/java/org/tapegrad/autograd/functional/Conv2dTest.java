@@ -3,6 +3,7 @@ package org.tapegrad.autograd.functional;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.tapegrad.autograd.functional.TestTensors.EXACT;
 import static org.tapegrad.autograd.functional.TestTensors.FLOAT32;
 import static org.tapegrad.autograd.functional.TestTensors.assertClose;
@@ -133,6 +134,9 @@ class Conv2dTest {
     @Test
     void largeImagesSpanSeveralBandsAndStillMatchOneBandComputations() {
         // 3 input channels × 3×3 kernel × 224 columns: a band holds only a few output rows
+        ConvGeometry geometry = ConvGeometry.of("conv2d", new int[] {1, 3, 40, 224}, new int[] {2, 3, 3, 3},
+                new int[] {1, 1}, new int[] {1, 1, 1, 1}, new int[] {1, 1}, 1);
+        assertTrue(geometry.bandRows(Conv2d.BAND_BUDGET) < 11, "the rows compared below must span two bands");
         Generator gen = new Generator(5);
         Tensor x = uniform(gen, 1, 3, 40, 224).requiresGrad(true);
         Tensor w = uniform(gen, 2, 3, 3, 3).requiresGrad(true);
