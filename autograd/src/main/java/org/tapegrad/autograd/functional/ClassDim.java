@@ -1,5 +1,6 @@
 package org.tapegrad.autograd.functional;
 
+import java.util.Arrays;
 import org.tapegrad.autograd.ShapeException;
 import org.tapegrad.autograd.Shapes;
 
@@ -97,7 +98,7 @@ final class ClassDim {
             }
         }
         double[] sum = logSum; // holds Σ exp until the last loop turns it into its logarithm
-        java.util.Arrays.fill(sum, 0, len, 0.0);
+        Arrays.fill(sum, 0, len, 0.0);
         for (int c = 0; c < classes; c++) {
             int row = base + c * inner;
             for (int s = 0; s < len; s++) {

@@ -32,7 +32,7 @@ import org.tapegrad.autograd.ops.Kernels;
  * With {@code P = softmax(x)} kept from forward, W = Σ_c w_c and s_p the reduction's scale (g/D for
  * 'mean', g for 'sum', g_p for 'none'):
  * <pre>
- *   dx[p, c] = s_p·[ (1 − ε)·w[y_p]·(P[p, c] − [c = y_p]) + (ε/C)·(P[p, c]·W − w_c) ]      (0 where ignored)
+ *   dx[p, c] = s_p·[ (1 − ε)·w[y_p]·(P[p, c] − [c = y_p]) + (ε/C)·(P[p, c]·W − w_c) ]    (0 where ignored)
  * </pre>
  * The class weights receive no gradient (PyTorch does not implement one either).
  */

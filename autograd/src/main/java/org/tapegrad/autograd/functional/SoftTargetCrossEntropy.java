@@ -3,6 +3,7 @@ package org.tapegrad.autograd.functional;
 import org.tapegrad.autograd.Autograd;
 import org.tapegrad.autograd.Node;
 import org.tapegrad.autograd.SavedTensor;
+import org.tapegrad.autograd.Shapes;
 import org.tapegrad.autograd.Tensor;
 import org.tapegrad.autograd.ops.Kernels;
 
@@ -35,7 +36,7 @@ final class SoftTargetCrossEntropy {
         if (ignoreIndex >= 0) {
             throw new IllegalArgumentException(OP + ": ignore_index is not supported for floating point target (got "
                     + "ignoreIndex " + ignoreIndex + " with a target of the input's size "
-                    + java.util.Arrays.toString(logits.shape()) + ", read as class probabilities)");
+                    + Shapes.format(logits.shape()) + ", read as class probabilities)");
         }
         Args.sameType(OP, "input", logits, "target", target);
         int positions = dims.positions();

@@ -15,13 +15,14 @@ import org.junit.jupiter.api.Test;
 import org.tapegrad.autograd.DType;
 import org.tapegrad.autograd.Generator;
 import org.tapegrad.autograd.ShapeException;
+import org.tapegrad.autograd.Shapes;
 import org.tapegrad.autograd.Tensor;
 
 /** Hand-computed convolutions and the error messages of {@link Functional#conv2d}. */
 class Conv2dTest {
 
     private static Tensor oneToN(int... shape) {
-        return Tensor.arange(1, 1 + org.tapegrad.autograd.Shapes.numel("t", shape), 1, DType.FLOAT64).reshape(shape);
+        return Tensor.arange(1, 1 + Shapes.numel("t", shape), 1, DType.FLOAT64).reshape(shape);
     }
 
     @Test
@@ -92,8 +93,10 @@ class Conv2dTest {
         Tensor w = Tensor.ones(DType.FLOAT64, 1, 1, 2, 2);
         // total padding 1 per dimension: 0 before, 1 after
         Tensor y = Functional.conv2d(x, w, null, 1, "same", 1, 1);
-        assertValues(new double[] {1 + 2 + 4 + 5, 2 + 3 + 5 + 6, 3 + 6, 4 + 5 + 7 + 8, 5 + 6 + 8 + 9, 6 + 9, 7 + 8, 8 + 9,
-            9}, y, EXACT);
+        assertValues(new double[] {
+            1 + 2 + 4 + 5, 2 + 3 + 5 + 6, 3 + 6,
+            4 + 5 + 7 + 8, 5 + 6 + 8 + 9, 6 + 9,
+            7 + 8, 8 + 9, 9}, y, EXACT);
     }
 
     @Test
@@ -199,8 +202,8 @@ class Conv2dTest {
     @Test
     void kernelLargerThanThePaddedInputIsAnError() {
         assertThrowsWithMessage(ShapeException.class, () -> Functional.conv2d(zeros(1, 1, 2, 2), zeros(1, 1, 3, 3)),
-                "conv2d", "Calculated padded input size per channel: (2 x 2). Kernel size: (3 x 3). Kernel size can't be "
-                        + "greater than actual input size");
+                "conv2d", "Calculated padded input size per channel: (2 x 2). Kernel size: (3 x 3).",
+                "Kernel size can't be greater than actual input size");
         // dilation 2 stretches a 3×3 kernel over 5×5
         assertThrowsWithMessage(ShapeException.class,
                 () -> Functional.conv2d(zeros(1, 1, 4, 6), zeros(1, 1, 3, 3), null, 1, 0, 2, 1),
