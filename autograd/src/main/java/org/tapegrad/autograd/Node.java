@@ -37,6 +37,7 @@ public abstract class Node {
     private int[] outputShape = new int[0];
     private DType outputType = DType.defaultType();
     private boolean released;
+    private int savedCount;
 
     /**
      * @param name   the operation's name, as shown in tape listings ({@code "mul"}, {@code "conv2d"})
@@ -61,6 +62,7 @@ public abstract class Node {
     protected final SavedTensor save(Tensor tensor) {
         SavedTensor s = new SavedTensor(name, tensor);
         saved.add(s);
+        savedCount++;
         return s;
     }
 
@@ -112,7 +114,7 @@ public abstract class Node {
     }
 
     final Tensor[] apply(Tensor gradOutput) {
-        if (released) {
+        if (released && savedCount > 0) {
             throw new IllegalStateException(name + ": trying to backward through the graph a second time (or to "
                     + "access saved tensors after they have already been freed). Saved tensors are freed after "
                     + "backward; pass retainGraph = true to the first backward if you need to call it twice.");

@@ -261,6 +261,10 @@ public final class Tensor {
 
     /** The size of dimension {@code dim} (negative counts from the end). */
     public int size(int dim) {
+        if (shape.length == 0) {
+            throw new IndexOutOfBoundsException("size: dimension specified as " + dim + " but the tensor has no "
+                    + "dimensions (shape [])");
+        }
         return shape[Shapes.normalizeDim("size", dim, shape.length)];
     }
 

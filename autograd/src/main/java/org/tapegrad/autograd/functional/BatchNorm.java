@@ -248,7 +248,8 @@ final class BatchNorm {
             boolean training, double eps) {
         int[] shape = x.shape();
         if (shape.length < 2) {
-            throw new ShapeException(OP + ": expected an input of at least 2 dimensions (N, C, …), but got input of size "
+            throw new ShapeException(OP + ": expected an input of at least 2 dimensions (N, C, …), but got input of "
+                    + "size "
                     + Shapes.format(shape));
         }
         if (!(eps > 0)) {

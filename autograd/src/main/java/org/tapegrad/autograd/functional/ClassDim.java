@@ -1,14 +1,20 @@
 package org.tapegrad.autograd.functional;
 
+import java.util.Arrays;
 import org.tapegrad.autograd.ShapeException;
 import org.tapegrad.autograd.Shapes;
 
 /**
  * Logits of shape (C), (N, C) or (N, C, d1, …, dk) seen as {@code outer × C × inner} around the class
  * dimension (dimension 0 for 1-D logits, else 1), without moving any data. A <em>position</em> is one
- * (n, d1, …, dk), numbered {@code p = n·inner + s}; its C logits lie at
- * {@code base(p) + c·inner}: the class stride is {@code inner}. For the conv seed's (1, 3, 224, 224)
- * logits that is 50,176 positions of 3 classes each, read straight from the NCHW layout.
+ * (n, d1, …, dk), numbered {@code p = n·inner + s}; its C logits lie at {@code base(n, s) + c·inner}:
+ * the class stride is {@code inner}. For the conv seed's (1, 3, 224, 224) logits that is 50,176
+ * positions of 3 classes each, read straight from the NCHW layout.
+ *
+ * <p>The log-softmax is computed for a {@linkplain #BLOCK block} of consecutive positions at a time,
+ * class by class, so that every loop walks memory with unit stride and the exponentials of different
+ * positions are independent (a per-position loop would chain max → exp → sum → log for each position
+ * and wait on every step).
  *
  * <p>This class is immutable.
  */
@@ -40,14 +46,17 @@ final class ClassDim {
         return new ClassDim(logitsShape);
     }
 
+    /** Positions handled together by {@link #logSoftmax}. */
+    static final int BLOCK = 256;
+
     /** Number of positions: N·d1⋯dk (1 for 1-D logits). */
     int positions() {
         return outer * inner;
     }
 
-    /** Offset of class 0 of position {@code p} in the row-major logits. */
-    int base(int p) {
-        return (p / inner) * classes * inner + p % inner;
+    /** Offset of class 0 of position (n, s) in the row-major logits. */
+    int base(int n, int s) {
+        return n * classes * inner + s;
     }
 
     /** The logits' shape without the class dimension: the shape of a per-position result. */
@@ -61,37 +70,55 @@ final class ClassDim {
     }
 
     /**
-     * The stable log-softmax of position {@code p}: with {@code m} the largest logit,
-     * {@code lp[c] = (x_c − m) − ln Σ_k exp(x_k − m)}, subtracted in that order (SPEC §5.3).
+     * The stable log-softmax of the {@code len ≤ BLOCK} positions (n, s0), …, (n, s0 + len − 1), in the
+     * form of two numbers per position from which {@code lp[c] = (x_c − shift) − logSum} (subtracted in
+     * that order, SPEC §5.3):
+     * <pre>
+     *   shift  = max_c x_c        logSum = ln Σ_c exp(x_c − shift)
+     * </pre>
      *
-     * @param x     the logits, row-major; not modified
-     * @param lp    at least C elements; modified: receives the C log-probabilities
-     * @param probs null, or an array of the logits' size; modified: receives the softmax of this position
-     *              at the logits' own offsets
+     * @param x      the logits, row-major; not modified
+     * @param shift  at least len elements; modified: receives the maxima
+     * @param logSum at least len elements; modified: receives the log-sums
+     * @param probs  null, or an array of the logits' size; modified: receives the softmax of these
+     *               positions at the logits' own offsets
      */
-    void logSoftmax(double[] x, int p, double[] lp, double[] probs) {
-        int base = base(p);
-        double max = Double.NEGATIVE_INFINITY;
-        for (int c = 0, i = base; c < classes; c++, i += inner) {
-            max = Math.max(max, x[i]);
-        }
-        if (max == Double.NEGATIVE_INFINITY) {
-            max = 0; // all −∞: keep (−∞) − (−∞) from producing NaN in the shift
-        }
-        double sum = 0;
-        for (int c = 0, i = base; c < classes; c++, i += inner) {
-            double e = Math.exp(x[i] - max);
-            sum += e;
-            if (probs != null) {
-                probs[i] = e;
+    void logSoftmax(double[] x, int n, int s0, int len, double[] shift, double[] logSum, double[] probs) {
+        int base = base(n, s0);
+        System.arraycopy(x, base, shift, 0, len);
+        for (int c = 1; c < classes; c++) {
+            int row = base + c * inner;
+            for (int s = 0; s < len; s++) {
+                shift[s] = Math.max(shift[s], x[row + s]);
             }
         }
-        double logSum = Math.log(sum);
-        for (int c = 0, i = base; c < classes; c++, i += inner) {
-            lp[c] = (x[i] - max) - logSum;
-            if (probs != null) {
-                probs[i] /= sum;
+        for (int s = 0; s < len; s++) {
+            if (shift[s] == Double.NEGATIVE_INFINITY) {
+                shift[s] = 0; // all −∞: keep (−∞) − (−∞) from producing NaN in the shift
             }
+        }
+        double[] sum = logSum; // holds Σ exp until the last loop turns it into its logarithm
+        Arrays.fill(sum, 0, len, 0.0);
+        for (int c = 0; c < classes; c++) {
+            int row = base + c * inner;
+            for (int s = 0; s < len; s++) {
+                double e = Math.exp(x[row + s] - shift[s]);
+                sum[s] += e;
+                if (probs != null) {
+                    probs[row + s] = e;
+                }
+            }
+        }
+        if (probs != null) {
+            for (int c = 0; c < classes; c++) {
+                int row = base + c * inner;
+                for (int s = 0; s < len; s++) {
+                    probs[row + s] /= sum[s];
+                }
+            }
+        }
+        for (int s = 0; s < len; s++) {
+            logSum[s] = Math.log(sum[s]);
         }
     }
 }

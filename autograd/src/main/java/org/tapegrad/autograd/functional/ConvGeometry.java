@@ -106,7 +106,8 @@ final class ConvGeometry {
                     + Shapes.format(x));
         }
         if (w.length != 4) {
-            throw new ShapeException(op + ": expected a 4-D weight (C_out, C_in/groups, kH, kW), but got weight of size "
+            throw new ShapeException(op + ": expected a 4-D weight (C_out, C_in/groups, kH, kW), but got weight of "
+                    + "size "
                     + Shapes.format(w));
         }
         if (groups <= 0) {

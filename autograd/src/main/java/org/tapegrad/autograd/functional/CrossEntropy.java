@@ -9,9 +9,10 @@ import org.tapegrad.autograd.Tensor;
 import org.tapegrad.autograd.ops.Kernels;
 
 /**
- * Cross entropy of logits against class indices, PyTorch's {@code F.cross_entropy}, fused: one pass
- * computes the log-softmax over the class dimension in place in the NCHW layout (class stride, no
- * permute or copy) and the loss; one pass computes the gradient.
+ * Cross entropy of logits against class indices, PyTorch's {@code F.cross_entropy}, fused: the forward
+ * computes the log-softmax over the class dimension straight from the NCHW layout (class stride, no
+ * permute or copy; see {@link ClassDim}) together with the loss, keeping the softmax for backward;
+ * the backward is one pass of {@code softmax − one-hot}, scaled.
  *
  * <h2>Shapes</h2>
  * logits (C), (N, C) or (N, C, d1, …, dk); target of the logits' shape without the class dimension,
@@ -31,7 +32,7 @@ import org.tapegrad.autograd.ops.Kernels;
  * With {@code P = softmax(x)} kept from forward, W = Σ_c w_c and s_p the reduction's scale (g/D for
  * 'mean', g for 'sum', g_p for 'none'):
  * <pre>
- *   dx[p, c] = s_p·[ (1 − ε)·w[y_p]·(P[p, c] − [c = y_p]) + (ε/C)·(P[p, c]·W − w_c) ]      (0 where ignored)
+ *   dx[p, c] = s_p·[ (1 − ε)·w[y_p]·(P[p, c] − [c = y_p]) + (ε/C)·(P[p, c]·W − w_c) ]    (0 where ignored)
  * </pre>
  * The class weights receive no gradient (PyTorch does not implement one either).
  */
@@ -57,25 +58,34 @@ final class CrossEntropy {
         IndexTargets targets = IndexTargets.of(OP, dims, target, ignoreIndex);
         int positions = dims.positions();
         int classes = dims.classes;
+        int inner = dims.inner;
         double[] x = Kernels.rowMajor(logits);
         boolean keep = Autograd.needsGrad(logits);
         double[] probs = keep ? new double[x.length] : null;
-        double[] lp = new double[classes];
+        double[] shift = new double[ClassDim.BLOCK];
+        double[] logSum = new double[ClassDim.BLOCK];
         double[] nll = new double[positions];
         double[] smooth = new double[positions];
-        for (int p = 0; p < positions; p++) {
-            int y = targets.classOf(p);
-            if (y < 0) {
-                continue;
-            }
-            dims.logSoftmax(x, p, lp, probs);
-            nll[p] = -w[y] * lp[y];
-            if (eps > 0) {
-                double s = 0;
-                for (int c = 0; c < classes; c++) {
-                    s -= w[c] * lp[c];
+        for (int n = 0; n < dims.outer; n++) {
+            for (int s0 = 0; s0 < inner; s0 += ClassDim.BLOCK) {
+                int len = Math.min(ClassDim.BLOCK, inner - s0);
+                dims.logSoftmax(x, n, s0, len, shift, logSum, probs);
+                for (int s = 0; s < len; s++) {
+                    int p = n * inner + s0 + s;
+                    int y = targets.classOf(p);
+                    if (y < 0) {
+                        continue;
+                    }
+                    int base = dims.base(n, s0 + s);
+                    nll[p] = -w[y] * ((x[base + y * inner] - shift[s]) - logSum[s]);
+                    if (eps > 0) {
+                        double sm = 0;
+                        for (int c = 0; c < classes; c++) {
+                            sm -= w[c] * ((x[base + c * inner] - shift[s]) - logSum[s]);
+                        }
+                        smooth[p] = sm;
+                    }
                 }
-                smooth[p] = s;
             }
         }
         double totalWeight = targets.totalWeight(w);
@@ -86,23 +96,23 @@ final class CrossEntropy {
                 protected Tensor[] backward(Tensor g) {
                     double[] gd = Kernels.rowMajor(g);
                     double[] dx = new double[probs.length];
-                    double sumW = 0;
-                    for (double v : w) {
-                        sumW += v;
-                    }
-                    for (int p = 0; p < positions; p++) {
-                        int y = targets.classOf(p);
-                        if (y < 0) {
-                            continue;
+                    double sumW = sum(w);
+                    for (int n = 0; n < dims.outer; n++) {
+                        for (int s = 0; s < inner; s++) {
+                            int p = n * inner + s;
+                            int y = targets.classOf(p);
+                            if (y < 0) {
+                                continue;
+                            }
+                            double scale = scale(reduction, gd, p, totalWeight);
+                            double a = scale * (1 - eps) * w[y];
+                            double b = scale * eps / classes;
+                            int base = dims.base(n, s);
+                            for (int c = 0, i = base; c < classes; c++, i += inner) {
+                                dx[i] = a * probs[i] + b * (probs[i] * sumW - w[c]);
+                            }
+                            dx[base + y * inner] -= a;
                         }
-                        double scale = scale(reduction, gd, p, totalWeight);
-                        double a = scale * (1 - eps) * w[y];
-                        double b = scale * eps / classes;
-                        int base = dims.base(p);
-                        for (int c = 0, i = base; c < classes; c++, i += dims.inner) {
-                            dx[i] = a * probs[i] + b * (probs[i] * sumW - w[c]);
-                        }
-                        dx[base + y * dims.inner] -= a;
                     }
                     return new Tensor[] {Tensor.wrap(dx, logits.dtype(), logits.shape())};
                 }

@@ -55,7 +55,8 @@ final class Im2col {
                         int src = channelOff + h * g.width + colShift;
                         Arrays.fill(cols, dst, dst + jLo, 0.0);
                         if (g.strideW == 1) {
-                            if (jHi > jLo) { // else this kernel column sees only padding, and src + jLo may lie outside x
+                            // jHi == jLo: this kernel column sees only padding, and src + jLo may lie outside x
+                            if (jHi > jLo) {
                                 System.arraycopy(x, src + jLo, cols, dst + jLo, jHi - jLo);
                             }
                         } else {

@@ -44,8 +44,8 @@ final class IndexTargets {
                         + "target" + indexOf(p, expected) + " is " + v + " (target of size " + Shapes.format(expected)
                         + ")");
             } else if (v < 0 || v >= dims.classes) {
-                throw new IllegalArgumentException(op + ": Target " + (long) v + " is out of bounds: expected a class in "
-                        + "[0, " + dims.classes + ") or ignoreIndex " + ignoreIndex + ", found at target"
+                throw new IllegalArgumentException(op + ": Target " + (long) v + " is out of bounds: expected a class "
+                        + "in [0, " + dims.classes + ") or ignoreIndex " + ignoreIndex + ", found at target"
                         + indexOf(p, expected) + " (target of size " + Shapes.format(expected) + ", input of size "
                         + Shapes.format(dims.logitsShape) + ")");
             } else {

@@ -30,10 +30,13 @@ final class NllLoss {
         double[] lp = Kernels.rowMajor(input);
         int positions = dims.positions();
         double[] loss = new double[positions];
-        for (int p = 0; p < positions; p++) {
-            int y = targets.classOf(p);
-            if (y >= 0) {
-                loss[p] = -w[y] * lp[dims.base(p) + y * dims.inner];
+        for (int n = 0; n < dims.outer; n++) {
+            for (int s = 0; s < dims.inner; s++) {
+                int p = n * dims.inner + s;
+                int y = targets.classOf(p);
+                if (y >= 0) {
+                    loss[p] = -w[y] * lp[dims.base(n, s) + y * dims.inner];
+                }
             }
         }
         double totalWeight = targets.totalWeight(w);
@@ -50,11 +53,14 @@ final class NllLoss {
                 protected Tensor[] backward(Tensor g) {
                     double[] gd = Kernels.rowMajor(g);
                     double[] dlp = new double[input.numel()];
-                    for (int p = 0; p < positions; p++) {
-                        int y = targets.classOf(p);
-                        if (y >= 0) {
-                            dlp[dims.base(p) + y * dims.inner] = -CrossEntropy.scale(reduction, gd, p, totalWeight)
-                                    * w[y];
+                    for (int n = 0; n < dims.outer; n++) {
+                        for (int s = 0; s < dims.inner; s++) {
+                            int p = n * dims.inner + s;
+                            int y = targets.classOf(p);
+                            if (y >= 0) {
+                                dlp[dims.base(n, s) + y * dims.inner] =
+                                        -CrossEntropy.scale(reduction, gd, p, totalWeight) * w[y];
+                            }
                         }
                     }
                     return new Tensor[] {Tensor.wrap(dlp, input.dtype(), input.shape())};

@@ -3,6 +3,7 @@ package org.tapegrad.autograd.functional;
 import org.tapegrad.autograd.Autograd;
 import org.tapegrad.autograd.Node;
 import org.tapegrad.autograd.SavedTensor;
+import org.tapegrad.autograd.Shapes;
 import org.tapegrad.autograd.Tensor;
 import org.tapegrad.autograd.ops.Kernels;
 
@@ -35,29 +36,37 @@ final class SoftTargetCrossEntropy {
         if (ignoreIndex >= 0) {
             throw new IllegalArgumentException(OP + ": ignore_index is not supported for floating point target (got "
                     + "ignoreIndex " + ignoreIndex + " with a target of the input's size "
-                    + java.util.Arrays.toString(logits.shape()) + ", read as class probabilities)");
+                    + Shapes.format(logits.shape()) + ", read as class probabilities)");
         }
         Args.sameType(OP, "input", logits, "target", target);
         int positions = dims.positions();
         int classes = dims.classes;
+        int inner = dims.inner;
         double[] x = Kernels.rowMajor(logits);
         double[] t = Kernels.rowMajor(target);
         boolean keepProbs = Autograd.needsGrad(logits);
         boolean keepLogProbs = Autograd.needsGrad(target);
         double[] probs = keepProbs ? new double[x.length] : null;
         double[] logProbs = keepLogProbs ? new double[x.length] : null;
-        double[] lp = new double[classes];
+        double[] shift = new double[ClassDim.BLOCK];
+        double[] logSum = new double[ClassDim.BLOCK];
         double[] loss = new double[positions];
-        for (int p = 0; p < positions; p++) {
-            dims.logSoftmax(x, p, lp, probs);
-            double l = 0;
-            for (int c = 0, i = dims.base(p); c < classes; c++, i += dims.inner) {
-                l -= w[c] * smoothed(t[i], eps, classes) * lp[c];
-                if (logProbs != null) {
-                    logProbs[i] = lp[c];
+        for (int n = 0; n < dims.outer; n++) {
+            for (int s0 = 0; s0 < inner; s0 += ClassDim.BLOCK) {
+                int len = Math.min(ClassDim.BLOCK, inner - s0);
+                dims.logSoftmax(x, n, s0, len, shift, logSum, probs);
+                for (int s = 0; s < len; s++) {
+                    double l = 0;
+                    for (int c = 0, i = dims.base(n, s0 + s); c < classes; c++, i += inner) {
+                        double lp = (x[i] - shift[s]) - logSum[s];
+                        l -= w[c] * smoothed(t[i], eps, classes) * lp;
+                        if (logProbs != null) {
+                            logProbs[i] = lp;
+                        }
+                    }
+                    loss[n * inner + s0 + s] = l;
                 }
             }
-            loss[p] = l;
         }
         Tensor out;
         if (reduction == Reduction.NONE) {
@@ -76,21 +85,24 @@ final class SoftTargetCrossEntropy {
                     double[] dx = probs == null ? null : new double[probs.length];
                     double[] dt = logProbs == null ? null : new double[logProbs.length];
                     double[] ts = savedTarget == null ? null : Kernels.rowMajor(savedTarget.get());
-                    for (int p = 0; p < positions; p++) {
-                        double scale = CrossEntropy.scale(reduction, gd, p, positions);
-                        int base = dims.base(p);
-                        if (dx != null) {
-                            double weightedMass = 0;
-                            for (int c = 0, i = base; c < classes; c++, i += dims.inner) {
-                                weightedMass += w[c] * smoothed(ts[i], eps, classes);
+                    for (int n = 0; n < dims.outer; n++) {
+                        for (int s = 0; s < inner; s++) {
+                            int p = n * inner + s;
+                            double scale = CrossEntropy.scale(reduction, gd, p, positions);
+                            int base = dims.base(n, s);
+                            if (dx != null) {
+                                double weightedMass = 0;
+                                for (int c = 0, i = base; c < classes; c++, i += inner) {
+                                    weightedMass += w[c] * smoothed(ts[i], eps, classes);
+                                }
+                                for (int c = 0, i = base; c < classes; c++, i += inner) {
+                                    dx[i] = scale * (probs[i] * weightedMass - w[c] * smoothed(ts[i], eps, classes));
+                                }
                             }
-                            for (int c = 0, i = base; c < classes; c++, i += dims.inner) {
-                                dx[i] = scale * (probs[i] * weightedMass - w[c] * smoothed(ts[i], eps, classes));
-                            }
-                        }
-                        if (dt != null) {
-                            for (int c = 0, i = base; c < classes; c++, i += dims.inner) {
-                                dt[i] = -scale * (1 - eps) * w[c] * logProbs[i];
+                            if (dt != null) {
+                                for (int c = 0, i = base; c < classes; c++, i += inner) {
+                                    dt[i] = -scale * (1 - eps) * w[c] * logProbs[i];
+                                }
                             }
                         }
                     }

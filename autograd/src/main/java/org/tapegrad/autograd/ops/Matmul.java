@@ -183,7 +183,14 @@ public final class Matmul {
         int n = bs[bs.length - 1];
         int[] batchA = java.util.Arrays.copyOf(as, as.length - 2);
         int[] batchB = java.util.Arrays.copyOf(bs, bs.length - 2);
-        int[] batch = Shapes.broadcast("matmul", batchA, batchB);
+        int[] batch;
+        try {
+            batch = Shapes.broadcast("matmul", batchA, batchB);
+        } catch (ShapeException e) {
+            throw new ShapeException("matmul: shapes " + Shapes.format(as) + " and " + Shapes.format(bs)
+                    + " cannot be multiplied: their batch dimensions " + Shapes.format(batchA) + " and "
+                    + Shapes.format(batchB) + " do not broadcast");
+        }
         int batchCount = Shapes.numel("matmul", batch);
         int[] outShape = java.util.Arrays.copyOf(batch, batch.length + 2);
         outShape[batch.length] = m;

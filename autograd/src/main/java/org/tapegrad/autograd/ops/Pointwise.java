@@ -20,7 +20,7 @@ public final class Pointwise {
      */
     public enum Function {
         /** y = −x; dx = −g. */
-        NEG("neg") {
+        NEG("neg", false, false) {
             @Override
             void forward(double[] x, double[] y, double p) {
                 for (int i = 0; i < x.length; i++) {
@@ -36,7 +36,7 @@ public final class Pointwise {
             }
         },
         /** y = eˣ; dx = g · y. */
-        EXP("exp") {
+        EXP("exp", false, true) {
             @Override
             void forward(double[] x, double[] y, double p) {
                 for (int i = 0; i < x.length; i++) {
@@ -52,7 +52,7 @@ public final class Pointwise {
             }
         },
         /** y = ln x; dx = g / x. */
-        LOG("log") {
+        LOG("log", true, false) {
             @Override
             void forward(double[] x, double[] y, double p) {
                 for (int i = 0; i < x.length; i++) {
@@ -68,7 +68,7 @@ public final class Pointwise {
             }
         },
         /** y = √x; dx = g / (2y). */
-        SQRT("sqrt") {
+        SQRT("sqrt", false, true) {
             @Override
             void forward(double[] x, double[] y, double p) {
                 for (int i = 0; i < x.length; i++) {
@@ -84,7 +84,7 @@ public final class Pointwise {
             }
         },
         /** y = |x|; dx = g · sign(x), with sign(0) = 0. */
-        ABS("abs") {
+        ABS("abs", true, false) {
             @Override
             void forward(double[] x, double[] y, double p) {
                 for (int i = 0; i < x.length; i++) {
@@ -100,7 +100,7 @@ public final class Pointwise {
             }
         },
         /** y = max(x, 0); dx = g where x &gt; 0, else 0 (also at x = 0, as PyTorch). */
-        RELU("relu") {
+        RELU("relu", false, true) {
             @Override
             void forward(double[] x, double[] y, double p) {
                 for (int i = 0; i < x.length; i++) {
@@ -116,7 +116,7 @@ public final class Pointwise {
             }
         },
         /** y = x for x &gt; 0, p·x otherwise; dx = g for x &gt; 0, p·g otherwise. */
-        LEAKY_RELU("leakyRelu") {
+        LEAKY_RELU("leakyRelu", true, false) {
             @Override
             void forward(double[] x, double[] y, double p) {
                 for (int i = 0; i < x.length; i++) {
@@ -132,7 +132,7 @@ public final class Pointwise {
             }
         },
         /** y = tanh x; dx = g · (1 − y²). */
-        TANH("tanh") {
+        TANH("tanh", false, true) {
             @Override
             void forward(double[] x, double[] y, double p) {
                 for (int i = 0; i < x.length; i++) {
@@ -148,7 +148,7 @@ public final class Pointwise {
             }
         },
         /** y = 1 / (1 + e⁻ˣ); dx = g · y · (1 − y). */
-        SIGMOID("sigmoid") {
+        SIGMOID("sigmoid", false, true) {
             @Override
             void forward(double[] x, double[] y, double p) {
                 for (int i = 0; i < x.length; i++) {
@@ -164,7 +164,7 @@ public final class Pointwise {
             }
         },
         /** y = xᵖ; dx = g · p · xᵖ⁻¹ (0 when p = 0). */
-        POW("pow") {
+        POW("pow", true, false) {
             @Override
             void forward(double[] x, double[] y, double p) {
                 for (int i = 0; i < x.length; i++) {
@@ -181,9 +181,13 @@ public final class Pointwise {
         };
 
         private final String opName;
+        private final boolean backwardUsesInput;
+        private final boolean backwardUsesOutput;
 
-        Function(String opName) {
+        Function(String opName, boolean backwardUsesInput, boolean backwardUsesOutput) {
             this.opName = opName;
+            this.backwardUsesInput = backwardUsesInput;
+            this.backwardUsesOutput = backwardUsesOutput;
         }
 
         /** The name recorded on the tape. */
@@ -194,7 +198,10 @@ public final class Pointwise {
         /** y[i] = f(x[i]) for every i; x not modified, y modified. */
         abstract void forward(double[] x, double[] y, double p);
 
-        /** dx[i] = g[i] · f'(x[i]) (using y = f(x) where cheaper); dx modified, the rest not. */
+        /**
+         * dx[i] = g[i] · f'(x[i]) (using y = f(x) where cheaper); dx modified, the rest not. Only the arrays
+         * the function declared it uses are passed; the others are null.
+         */
         abstract void backward(double[] x, double[] y, double[] g, double[] dx, double p);
     }
 
@@ -250,14 +257,15 @@ public final class Pointwise {
         Tensor out = Tensor.wrap(outData, x.dtype(), x.shape());
         if (Autograd.needsGrad(x)) {
             Autograd.record(out, new Node(f.opName(), x) {
-                final SavedTensor savedX = save(x);
-                final SavedTensor savedY = save(out);
+                final SavedTensor savedX = f.backwardUsesInput ? save(x) : null;
+                final SavedTensor savedY = f.backwardUsesOutput ? save(out) : null;
 
                 @Override
                 protected Tensor[] backward(Tensor g) {
                     double[] dx = new double[in.length];
-                    f.backward(Kernels.rowMajor(savedX.get()), savedY.get().storageArray(), Kernels.rowMajor(g), dx,
-                            parameter);
+                    double[] xs = savedX == null ? null : Kernels.rowMajor(savedX.get());
+                    double[] ys = savedY == null ? null : savedY.get().storageArray();
+                    f.backward(xs, ys, Kernels.rowMajor(g), dx, parameter);
                     return new Tensor[] {Tensor.wrap(dx, x.dtype(), x.shape())};
                 }
             });

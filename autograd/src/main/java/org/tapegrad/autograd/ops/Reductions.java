@@ -210,16 +210,19 @@ public final class Reductions {
         if (Autograd.needsGrad(x)) {
             final double extremum = best;
             Autograd.record(out, new Node(op, x) {
+                final SavedTensor savedX = save(x);
+
                 @Override
                 protected Tensor[] backward(Tensor g) {
-                    double[] dx = new double[in.length];
+                    double[] values = Kernels.rowMajor(savedX.get());
+                    double[] dx = new double[values.length];
                     int ties = 0;
-                    for (double v : in) {
+                    for (double v : values) {
                         ties += v == extremum ? 1 : 0;
                     }
                     double share = g.item() / Math.max(ties, 1);
-                    for (int k = 0; k < in.length; k++) {
-                        dx[k] = in[k] == extremum ? share : 0.0;
+                    for (int k = 0; k < values.length; k++) {
+                        dx[k] = values[k] == extremum ? share : 0.0;
                     }
                     return new Tensor[] {Tensor.wrap(dx, x.dtype(), x.shape())};
                 }
@@ -237,7 +240,8 @@ public final class Reductions {
 
         Reduction(String op, Tensor x, int[] dims) {
             shape = x.shape();
-            if (dims == null) {
+            if (dims == null || dims.length == 0) {
+                // As in PyTorch, an empty list of dimensions means all of them.
                 reduced = new boolean[shape.length];
                 java.util.Arrays.fill(reduced, true);
             } else {

@@ -229,6 +229,9 @@ public final class Views {
 
     /** The slice {@code [start, start + length)} of dimension {@code dim}. */
     public static Tensor narrow(Tensor x, int dim, int start, int length) {
+        if (x.dim() == 0) {
+            throw new IllegalArgumentException("narrow: cannot be applied to a 0-d tensor (shape [])");
+        }
         int d = Shapes.normalizeDim("narrow", dim, x.dim());
         int size = x.size(d);
         if (start < 0 || length < 0 || start + length > size) {

@@ -2,12 +2,12 @@ package org.tapegrad.autograd.functional;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.tapegrad.autograd.functional.TestTensors.EXACT;
-import static org.tapegrad.autograd.functional.TestTensors.FLOAT32;
 import static org.tapegrad.autograd.functional.TestTensors.assertClose;
 import static org.tapegrad.autograd.functional.TestTensors.uniform;
 import static org.tapegrad.autograd.functional.TestTensors.uniformLeaf;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -43,9 +43,9 @@ class Conv2dProperties {
         @Override
         public String toString() {
             return "x [" + batch + ", " + inChannels() + ", " + height + ", " + width + "], w [" + outChannels() + ", "
-                    + inPerGroup + ", " + kernelH + ", " + kernelW + "], stride " + java.util.Arrays.toString(stride)
-                    + ", padding " + java.util.Arrays.toString(padding) + ", dilation "
-                    + java.util.Arrays.toString(dilation) + ", groups " + groups + ", bias " + bias;
+                    + inPerGroup + ", " + kernelH + ", " + kernelW + "], stride " + Arrays.toString(stride)
+                    + ", padding " + Arrays.toString(padding) + ", dilation "
+                    + Arrays.toString(dilation) + ", groups " + groups + ", bias " + bias;
         }
     }
 
@@ -136,7 +136,8 @@ class Conv2dProperties {
         List<Tensor> parts = new ArrayList<>();
         for (int g = 0; g < c.groups(); g++) {
             parts.add(Functional.conv2d(x.narrow(1, g * c.inPerGroup(), c.inPerGroup()),
-                    w.narrow(0, g * c.outPerGroup(), c.outPerGroup()), b.narrow(0, g * c.outPerGroup(), c.outPerGroup()),
+                    w.narrow(0, g * c.outPerGroup(), c.outPerGroup()),
+                    b.narrow(0, g * c.outPerGroup(), c.outPerGroup()),
                     c.stride(), c.padding(), c.dilation(), 1));
         }
         assertClose(Tensor.cat(parts, 1), grouped, EXACT);

@@ -3,6 +3,7 @@ package org.tapegrad.autograd.functional;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.tapegrad.autograd.functional.TestTensors.EXACT;
 import static org.tapegrad.autograd.functional.TestTensors.FLOAT32;
 import static org.tapegrad.autograd.functional.TestTensors.assertClose;
@@ -14,13 +15,14 @@ import org.junit.jupiter.api.Test;
 import org.tapegrad.autograd.DType;
 import org.tapegrad.autograd.Generator;
 import org.tapegrad.autograd.ShapeException;
+import org.tapegrad.autograd.Shapes;
 import org.tapegrad.autograd.Tensor;
 
 /** Hand-computed convolutions and the error messages of {@link Functional#conv2d}. */
 class Conv2dTest {
 
     private static Tensor oneToN(int... shape) {
-        return Tensor.arange(1, 1 + org.tapegrad.autograd.Shapes.numel("t", shape), 1, DType.FLOAT64).reshape(shape);
+        return Tensor.arange(1, 1 + Shapes.numel("t", shape), 1, DType.FLOAT64).reshape(shape);
     }
 
     @Test
@@ -91,8 +93,10 @@ class Conv2dTest {
         Tensor w = Tensor.ones(DType.FLOAT64, 1, 1, 2, 2);
         // total padding 1 per dimension: 0 before, 1 after
         Tensor y = Functional.conv2d(x, w, null, 1, "same", 1, 1);
-        assertValues(new double[] {1 + 2 + 4 + 5, 2 + 3 + 5 + 6, 3 + 6, 4 + 5 + 7 + 8, 5 + 6 + 8 + 9, 6 + 9, 7 + 8, 8 + 9,
-            9}, y, EXACT);
+        assertValues(new double[] {
+            1 + 2 + 4 + 5, 2 + 3 + 5 + 6, 3 + 6,
+            4 + 5 + 7 + 8, 5 + 6 + 8 + 9, 6 + 9,
+            7 + 8, 8 + 9, 9}, y, EXACT);
     }
 
     @Test
@@ -133,6 +137,9 @@ class Conv2dTest {
     @Test
     void largeImagesSpanSeveralBandsAndStillMatchOneBandComputations() {
         // 3 input channels × 3×3 kernel × 224 columns: a band holds only a few output rows
+        ConvGeometry geometry = ConvGeometry.of("conv2d", new int[] {1, 3, 40, 224}, new int[] {2, 3, 3, 3},
+                new int[] {1, 1}, new int[] {1, 1, 1, 1}, new int[] {1, 1}, 1);
+        assertTrue(geometry.bandRows(Conv2d.BAND_BUDGET) < 11, "the rows compared below must span two bands");
         Generator gen = new Generator(5);
         Tensor x = uniform(gen, 1, 3, 40, 224).requiresGrad(true);
         Tensor w = uniform(gen, 2, 3, 3, 3).requiresGrad(true);
@@ -195,8 +202,8 @@ class Conv2dTest {
     @Test
     void kernelLargerThanThePaddedInputIsAnError() {
         assertThrowsWithMessage(ShapeException.class, () -> Functional.conv2d(zeros(1, 1, 2, 2), zeros(1, 1, 3, 3)),
-                "conv2d", "Calculated padded input size per channel: (2 x 2). Kernel size: (3 x 3). Kernel size can't be "
-                        + "greater than actual input size");
+                "conv2d", "Calculated padded input size per channel: (2 x 2). Kernel size: (3 x 3).",
+                "Kernel size can't be greater than actual input size");
         // dilation 2 stretches a 3×3 kernel over 5×5
         assertThrowsWithMessage(ShapeException.class,
                 () -> Functional.conv2d(zeros(1, 1, 4, 6), zeros(1, 1, 3, 3), null, 1, 0, 2, 1),

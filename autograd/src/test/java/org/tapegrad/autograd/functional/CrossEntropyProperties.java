@@ -1,5 +1,6 @@
 package org.tapegrad.autograd.functional;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.tapegrad.autograd.functional.TestTensors.EXACT;
 import static org.tapegrad.autograd.functional.TestTensors.assertClose;
 
@@ -183,10 +184,10 @@ class CrossEntropyProperties {
         Tensor loss = Functional.crossEntropy(big, k.target, k.weight, c.ignoreIndex(), c.reduction(), c.smoothing());
         loss.backward(Tensor.ones(DType.FLOAT64, loss.shape()));
         for (double v : loss.toDoubleArray()) {
-            org.junit.jupiter.api.Assertions.assertTrue(Double.isFinite(v), "loss " + v);
+            assertTrue(Double.isFinite(v), "loss " + v);
         }
         for (double v : big.grad().toDoubleArray()) {
-            org.junit.jupiter.api.Assertions.assertTrue(Double.isFinite(v), "gradient " + v);
+            assertTrue(Double.isFinite(v), "gradient " + v);
         }
     }
 

@@ -7,6 +7,7 @@ import static org.tapegrad.autograd.functional.TestTensors.distinctLeaf;
 import static org.tapegrad.autograd.functional.TestTensors.uniform;
 import static org.tapegrad.autograd.functional.TestTensors.uniformLeaf;
 
+import java.util.Arrays;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Assume;
@@ -35,9 +36,9 @@ class PoolingProperties {
 
         @Override
         public String toString() {
-            return "x " + java.util.Arrays.toString(inputShape()) + ", kernel " + java.util.Arrays.toString(kernel)
-                    + ", stride " + java.util.Arrays.toString(stride) + ", padding "
-                    + java.util.Arrays.toString(padding);
+            return "x " + Arrays.toString(inputShape()) + ", kernel " + Arrays.toString(kernel)
+                    + ", stride " + Arrays.toString(stride) + ", padding "
+                    + Arrays.toString(padding);
         }
     }
 

@@ -114,7 +114,8 @@ class PoolingTest {
         assertThrowsWithMessage(ShapeException.class, () -> Functional.maxPool2d(Tensor.zeros(DType.FLOAT64, 4, 4), 2),
                 "maxPool2d", "expected a 3-D (C, H, W) or 4-D (N, C, H, W) input", "[4, 4]");
         assertThrowsWithMessage(ShapeException.class,
-                () -> Functional.avgPool2d(Tensor.zeros(DType.FLOAT64, 1, 1, 1, 4, 4), 2), "avgPool2d", "[1, 1, 1, 4, 4]");
+                () -> Functional.avgPool2d(Tensor.zeros(DType.FLOAT64, 1, 1, 1, 4, 4), 2),
+                "avgPool2d", "[1, 1, 1, 4, 4]");
     }
 
     @Test
@@ -138,7 +139,8 @@ class PoolingTest {
 
     @Test
     void kernelLargerThanThePaddedInputIsAnError() {
-        assertThrowsWithMessage(ShapeException.class, () -> Functional.maxPool2d(Tensor.zeros(DType.FLOAT64, 1, 1, 2, 5), 3),
+        assertThrowsWithMessage(ShapeException.class,
+                () -> Functional.maxPool2d(Tensor.zeros(DType.FLOAT64, 1, 1, 2, 5), 3),
                 "maxPool2d", "Given input size: (2x5)", "Calculated output size: (0x1). Output size is too small");
     }
 

@@ -6,6 +6,8 @@ public final class Tolerances {
     public static final double FLOAT64_TIGHT = 1e-12;
     /** float32 results compared with float64 references. */
     public static final double FLOAT32_RELATIVE = 1e-5;
+    /** Float64 results of thousands of chained roundings (each at most half an ulp). */
+    public static final double FLOAT64_LONG_CHAIN = 1e-10;
 
     private Tolerances() {
     }

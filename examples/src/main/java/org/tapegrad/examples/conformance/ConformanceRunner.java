@@ -33,6 +33,7 @@ public final class ConformanceRunner {
         List<CaseFamily> all = new ArrayList<>(TensorOpFamilies.all());
         all.addAll(LayerFamilies.all());
         all.add(new InitFamily());
+        all.addAll(TrainingFamilies.all());
         return all;
     }
 

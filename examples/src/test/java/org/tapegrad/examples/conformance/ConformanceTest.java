@@ -20,7 +20,8 @@ class ConformanceTest {
     /** The families implemented so far; the list grows with each issue until it covers every case. */
     static final Set<String> IMPLEMENTED_FAMILIES = Set.of(
             "matmul_2d", "matvec", "transpose_matmul", "linear", "broadcast", "sum", "mean", "var_all_unbiased",
-            "unary", "softmax_dim1", "log_softmax_dim1");
+            "unary", "softmax_dim1", "log_softmax_dim1", "conv2d", "max_pool2d", "avg_pool2d", "batchnorm2d",
+            "cross_entropy", "init_fans_and_gains", "sgd_mlp", "small_cnn_training");
 
     @TestFactory
     Stream<DynamicTest> everyReferenceCaseOfTheImplementedFamiliesPasses() throws IOException {
