@@ -27,8 +27,11 @@ public final class CaseReport {
         check(key, actual, defaultTolerance);
     }
 
-    /** Compares {@code actual} with the expected array {@code key} under {@code tolerance}. */
+    /** Compares {@code actual} with the expected array {@code key} under {@code tolerance} (null: the case's). */
     public void check(String key, Tensor actual, Tolerance tolerance) {
+        if (tolerance == null) {
+            tolerance = defaultTolerance;
+        }
         comparisons++;
         if (actual == null) {
             failures.add(key + ": no value was computed");

@@ -34,6 +34,7 @@ public final class ConformanceRunner {
         all.addAll(LayerFamilies.all());
         all.add(new InitFamily());
         all.addAll(TrainingFamilies.all());
+        all.add(new SeedExperimentFamily());
         return all;
     }
 
