@@ -42,7 +42,7 @@ final class DeadReasons {
             return "no gradient reached its parameters: they are not on the path from the loss";
         }
         return "every entry of its parameter gradients is exactly zero, although neither its input nor the gradient "
-                + "at its output is";
+                + "at its output is: the contributions of the individual samples and positions cancel exactly";
     }
 
     /** Why the input of layer i is all zeros, as {@code " because …"}, or "" if the chain does not tell. */

@@ -37,7 +37,8 @@ import java.util.List;
  *       {@link #SCALE_RATIO_OVERALL}.</li>
  * </ul>
  * Reference layers are not judged in their own direction (the first going forward, the last going backward),
- * and neither is any layer when the reference std is 0 or not finite. A factor of 10 per layer is far outside
+ * and neither is any layer when the reference std or its own is 0 or not finite: exact zeros are the business
+ * of the dead rule, and overflow that of the exploding one. A factor of 10 per layer is far outside
  * what a well-initialised layer does (Kaiming keeps it near 1); the overall limit catches slower drifts over
  * many layers, such as ×0.16 per layer for 0.01·N(0, 1) weights, 1e-6 after eight layers.
  *
@@ -213,7 +214,7 @@ public final class FlowRules {
 
     private static void compare(List<Finding> out, String what, double reference, LayerStats referenceLayer,
             double value, int steps, String direction) {
-        if (!(reference > 0) || !Double.isFinite(reference) || !Double.isFinite(value)) {
+        if (!(reference > 0) || !Double.isFinite(reference) || !(value > 0) || !Double.isFinite(value)) {
             return;
         }
         double ratio = value / reference;
