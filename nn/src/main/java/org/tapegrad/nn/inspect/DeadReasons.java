@@ -11,8 +11,9 @@ import java.util.List;
  *   <li>an all-zero input: back down the stack to the layer where the activations first became zero (its
  *       weights are zero, a ReLU after it outputs only zeros, or the values underflowed);</li>
  *   <li>an all-zero output gradient: up the stack to where the gradient stops (a nonlinearity with zero
- *       derivative everywhere, such as a ReLU whose inputs are all exactly 0, or a layer above with zero
- *       weights, or underflow).</li>
+ *       derivative everywhere, such as a ReLU whose inputs are all exactly 0; a layer above with zero weights;
+ *       a layer above whose units have identical weights, which passes back the sum of their gradients, zero
+ *       when the loss's gradient sums to zero over the classes; or underflow).</li>
  * </ul>
  * The walk takes the layers as a chain in forward order, which is what the seed models and most stacks are.
  */
@@ -40,6 +41,12 @@ final class DeadReasons {
         }
         if (layer.weightGradient() == null) {
             return "no gradient reached its parameters: they are not on the path from the loss";
+        }
+        double inputScale = layer.input().maxAbs();
+        double gradientScale = layer.outputGradient().maxAbs();
+        if (inputScale * gradientScale < UNDERFLOW_SCALE) {
+            return "its input (at most " + Format.number(inputScale) + ") and the gradient at its output (at most "
+                    + Format.number(gradientScale) + ") are so small that their products underflow to exactly zero";
         }
         return "every entry of its parameter gradients is exactly zero, although neither its input nor the gradient "
                 + "at its output is: the contributions of the individual samples and positions cancel exactly";
@@ -81,15 +88,39 @@ final class DeadReasons {
             }
             LayerStats above = layers.get(k + 1);
             if (!above.outputGradientZero()) {
-                if (above.weight().allZero()) {
-                    return "nothing flows back through " + above.displayName() + "'s zero weights";
-                }
-                return "the gradient shrinks to exactly zero on its way back through " + above.displayName()
-                        + " (floating-point underflow)";
+                return throughLayer(above);
             }
         }
         throw new IllegalStateException("unreachable: the loop returns at the last layer");
     }
+
+    /** A gradient arrives at {@code layer}'s output, but none comes out at its input. */
+    private static String throughLayer(LayerStats layer) {
+        String name = layer.displayName();
+        if (layer.weight().allZero()) {
+            return "nothing flows back through " + name + "'s zero weights";
+        }
+        RowSymmetry s = layer.symmetry();
+        if (s != null && s.rows() >= 2 && s.weightRowsIdentical()) {
+            String units = layer.weightShape().size() > 2 ? "output channels" : "units";
+            String temporary = s.gradientRowSpread() > FlowRules.SYMMETRY_GRADIENT_TOLERANCE
+                    ? " (until the first step separates " + name + "'s " + units + ", whose gradients differ)" : "";
+            return "what flows back through " + name + " cancels exactly: its " + s.rows() + " " + units
+                    + " have identical incoming weights, so each of their inputs receives the sum of their gradients, "
+                    + "and that sum is zero here" + temporary;
+        }
+        if (layer.outputGradient().maxAbs() < UNDERFLOW_SCALE) {
+            return "the gradient underflows to exactly zero on its way back through " + name + " (it is at most "
+                    + Format.number(layer.outputGradient().maxAbs()) + " at " + name + "'s output)";
+        }
+        return "what flows back through " + name + " cancels to exactly zero";
+    }
+
+    /**
+     * Below this, a gradient is small enough that its products may underflow to zero: float32's smallest normal
+     * number is about 1.2e-38 (float64's 2.2e-308; values this small there are the float32 story told again).
+     */
+    private static final double UNDERFLOW_SCALE = 1e-30;
 
     /** The nonlinearity after {@code layer} has a gradient at its output but passes none back. */
     private static String activationBlocks(LayerStats layer) {

@@ -16,7 +16,7 @@ import java.util.List;
  *     along the stack beyond the limits below</td></tr>
  * <tr><td>SYMMETRIC</td><td>a weight of 2+ dimensions with 2+ rows (units, output channels), every row exactly
  *     equal, and the gradient rows equal within {@link #SYMMETRY_GRADIENT_TOLERANCE}; not reported for a dead
- *     layer, whose all-zero gradient rows are trivially equal. Equal weights alone are not enough: the rows of
+ *     layer whose weights are all zero (its death says more). Equal weights alone are not enough: the rows of
  *     a zero-initialised output layer get different gradients from the loss and separate at the first step</td></tr>
  * <tr><td>SATURATED</td><td>the Tanh/Sigmoid right after the layer has more than {@link #SATURATED_FRACTION}
  *     of its outputs within {@link #SATURATION_MARGIN} of its limits</td></tr>
@@ -89,7 +89,7 @@ public final class FlowRules {
             if (overflow != null) {
                 own.add(new Finding(Verdict.EXPLODING, overflow));
             }
-            if (!layer.allGradientsZero() && isSymmetric(layer)) {
+            if (isSymmetric(layer) && !(layer.allGradientsZero() && layer.weight().allZero())) {
                 own.add(new Finding(Verdict.SYMMETRIC, symmetricReason(layer)));
             }
             if (isSaturated(layer)) {

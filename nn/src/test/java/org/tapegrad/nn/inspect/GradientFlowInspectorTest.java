@@ -107,6 +107,47 @@ class GradientFlowInspectorTest {
         assertFalse(report.verdict("conv2").has(Verdict.SYMMETRIC), report.toTable());
     }
 
+    /**
+     * Two classes with equal logits: the cross-entropy gradient is (½ − 1, ½) or (½, ½ − 1), which sums to exactly
+     * zero; a top layer whose two units have identical weights passes back that sum, so nothing reaches fc0.
+     */
+    @Test
+    void aLayerBelowIdenticalUnitsReceivesTheSumOfTheirGradients() {
+        Generator g = new Generator(4);
+        Module model = new SeedNets.Chain()
+                .add("fc0", SeedNets.mlp(1, 4, null, SeedNets.KAIMING, DType.FLOAT64, g).children().get(0))
+                .add("fc1", constantLinear(4, 2, 1.0));
+        GradientFlowReport report = GradientFlowInspector.inspect(model, Tensor.randn(g, DType.FLOAT64, 3, 4),
+                SeedNets.labels(3, 2, g), CROSS_ENTROPY);
+        assertVerdict(report, "fc0", Verdict.DEAD);
+        assertEquals("no gradient reaches its output: what flows back through fc1 cancels exactly: its 2 units have "
+                + "identical incoming weights, so each of their inputs receives the sum of their gradients, and that sum "
+                + "is zero here (until the first step separates fc1's units, whose gradients differ)",
+                report.verdict("fc0").reason());
+        assertVerdict(report, "fc1", Verdict.HEALTHY);
+    }
+
+    private static Linear constantLinear(int in, int out, double value) {
+        Linear fc = Linear.builder(in, out).bias(false).dtype(DType.FLOAT64).build();
+        org.tapegrad.init.Init.constant_(fc.weight(), value);
+        return fc;
+    }
+
+    /** In float32, 1e-25 · 1e-25 = 1e-50 is below the smallest subnormal (1.4e-45): the weight gradient is 0. */
+    @Test
+    void aWeightGradientThatUnderflowsIsDeadForThatReason() {
+        Linear fc = Linear.builder(1, 1).bias(false).build();
+        try (var ignored = org.tapegrad.autograd.GradMode.noGrad()) {
+            fc.weight().fill(1.0);
+        }
+        Module model = new SeedNets.Chain().add("fc", fc);
+        Tensor tiny = Tensor.full(1e-25, DType.FLOAT32, 1, 1);
+        GradientFlowReport report = GradientFlowInspector.inspect(model, tiny, tiny, (y, t) -> y.mul(t).sum());
+        assertVerdict(report, "fc", Verdict.DEAD);
+        assertEquals("its input (at most 1e-25) and the gradient at its output (at most 1e-25) are so small that their "
+                + "products underflow to exactly zero", report.verdict("fc").reason());
+    }
+
     @Test
     void symmetricLayerStaysSymmetricAfterTraining() {
         Generator g = new Generator(11);
