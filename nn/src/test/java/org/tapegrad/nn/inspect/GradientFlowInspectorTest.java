@@ -259,6 +259,18 @@ class GradientFlowInspectorTest {
     }
 
     @Test
+    void aBareLayerIsInspectedAsTheModelItself() {
+        Linear fc = Linear.builder(3, 2).dtype(DType.FLOAT64).generator(new Generator(8)).build();
+        GradientFlowReport report = GradientFlowInspector.inspect(fc, Tensor.randn(new Generator(9), DType.FLOAT64, 4, 3),
+                SeedNets.labels(4, 2, new Generator(10)), CROSS_ENTROPY);
+        LayerStats s = report.layers().get(0);
+        assertEquals("", s.name());
+        assertEquals("Linear", s.displayName());
+        assertEquals(Verdict.HEALTHY, report.verdict("").verdict(), report.toTable());
+        assertTrue(report.toTable().contains("\n(model)  Linear"), report.toTable());
+    }
+
+    @Test
     void aFollowingNonlinearityIsTheLayersActivation() {
         Linear fc = Linear.builder(2, 2).bias(false).dtype(DType.FLOAT64).build();
         try (var ignored = org.tapegrad.autograd.GradMode.noGrad()) {
