@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -14,6 +15,7 @@ import java.util.function.Supplier;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.tapegrad.autograd.DType;
 import org.tapegrad.autograd.Generator;
@@ -390,7 +392,7 @@ final class InspectCommand implements Callable<Integer> {
     /** The initialiser names, for picocli's {@code ${COMPLETION-CANDIDATES}}. */
     static final class InitNames implements Iterable<String> {
         @Override
-        public java.util.Iterator<String> iterator() {
+        public Iterator<String> iterator() {
             return Initialiser.names().iterator();
         }
     }
@@ -437,7 +439,7 @@ final class InspectCommand implements Callable<Integer> {
         chart.getStyler().setMarkerSize(5);
         chart.getStyler().setXAxisMin(0.0);
         chart.getStyler().setXAxisMax((double) Math.max(1, layers.size() - 1));
-        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         for (int s = 0; s < series.size(); s++) {
             List<double[]> xy = points.get(s);
             if (xy.isEmpty()) {

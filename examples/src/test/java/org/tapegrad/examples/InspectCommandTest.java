@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tapegrad.autograd.DType;
 import org.tapegrad.nn.inspect.GradientFlowReport;
 import org.tapegrad.nn.inspect.Verdict;
 import picocli.CommandLine;
@@ -63,7 +64,7 @@ class InspectCommandTest {
     }
 
     private static InspectCommand.Setup small(String model, String init) {
-        return new InspectCommand.Setup(model, init, null, null, null, 8, org.tapegrad.autograd.DType.FLOAT64, 0, 0, 0.01);
+        return new InspectCommand.Setup(model, init, null, null, null, 8, DType.FLOAT64, 0, 0, 0.01);
     }
 
     private static Verdict verdict(String model, String init, String layer) {
@@ -99,7 +100,7 @@ class InspectCommandTest {
         for (String init : InspectCommand.Initialiser.names()) {
             for (String model : InspectCommand.MODELS) {
                 GradientFlowReport report = InspectCommand.inspect(new InspectCommand.Setup(model, init, null, 3, 8, 5,
-                        org.tapegrad.autograd.DType.FLOAT32, 1, 0, 0.01));
+                        DType.FLOAT32, 1, 0, 0.01));
                 assertFalse(report.layers().isEmpty(), model + " " + init);
             }
         }

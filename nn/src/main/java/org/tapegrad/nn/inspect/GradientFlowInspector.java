@@ -2,6 +2,7 @@ package org.tapegrad.nn.inspect;
 
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tapegrad.autograd.HookHandle;
@@ -252,7 +253,7 @@ public final class GradientFlowInspector {
 
     /** The module's own parameters (not its children's) that require grad, by their short names. */
     private static Map<String, Tensor> ownTrainableParameters(Module module) {
-        Map<String, Tensor> own = new java.util.LinkedHashMap<>();
+        Map<String, Tensor> own = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> entry : module.namedParameters().entrySet()) {
             if (!entry.getKey().contains(".") && entry.getValue().requiresGrad()) {
                 own.put(entry.getKey(), entry.getValue());

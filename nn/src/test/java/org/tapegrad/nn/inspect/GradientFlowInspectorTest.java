@@ -12,7 +12,9 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.tapegrad.autograd.DType;
 import org.tapegrad.autograd.Generator;
+import org.tapegrad.autograd.GradMode;
 import org.tapegrad.autograd.Tensor;
+import org.tapegrad.init.Init;
 import org.tapegrad.nn.Linear;
 import org.tapegrad.nn.Module;
 import org.tapegrad.nn.ReLU;
@@ -129,7 +131,7 @@ class GradientFlowInspectorTest {
 
     private static Linear constantLinear(int in, int out, double value) {
         Linear fc = Linear.builder(in, out).bias(false).dtype(DType.FLOAT64).build();
-        org.tapegrad.init.Init.constant_(fc.weight(), value);
+        Init.constant_(fc.weight(), value);
         return fc;
     }
 
@@ -137,7 +139,7 @@ class GradientFlowInspectorTest {
     @Test
     void aWeightGradientThatUnderflowsIsDeadForThatReason() {
         Linear fc = Linear.builder(1, 1).bias(false).build();
-        try (var ignored = org.tapegrad.autograd.GradMode.noGrad()) {
+        try (var ignored = GradMode.noGrad()) {
             fc.weight().fill(1.0);
         }
         Module model = new SeedNets.Chain().add("fc", fc);
@@ -232,7 +234,7 @@ class GradientFlowInspectorTest {
     @Test
     void measuresAHandComputedLinearLayer() {
         Linear fc = Linear.builder(2, 2).bias(false).dtype(DType.FLOAT64).build();
-        try (var ignored = org.tapegrad.autograd.GradMode.noGrad()) {
+        try (var ignored = GradMode.noGrad()) {
             fc.weight().copyFrom(Tensor.of(new double[] {1, 2, 3, 4}, 2, 2));
         }
         Module model = new SeedNets.Chain().add("fc", fc);
@@ -273,7 +275,7 @@ class GradientFlowInspectorTest {
     @Test
     void aFollowingNonlinearityIsTheLayersActivation() {
         Linear fc = Linear.builder(2, 2).bias(false).dtype(DType.FLOAT64).build();
-        try (var ignored = org.tapegrad.autograd.GradMode.noGrad()) {
+        try (var ignored = GradMode.noGrad()) {
             fc.weight().copyFrom(Tensor.of(new double[] {1, 0, 0, 1}, 2, 2));
         }
         Module model = new SeedNets.Chain().add("fc", fc).add("act", new ReLU());
@@ -291,7 +293,7 @@ class GradientFlowInspectorTest {
     @Test
     void tanhSaturationCountsOutputsNearOne() {
         Linear fc = Linear.builder(1, 1).bias(false).dtype(DType.FLOAT64).build();
-        try (var ignored = org.tapegrad.autograd.GradMode.noGrad()) {
+        try (var ignored = GradMode.noGrad()) {
             fc.weight().fill(1.0);
         }
         Module model = new SeedNets.Chain().add("fc", fc).add("act", new Tanh());

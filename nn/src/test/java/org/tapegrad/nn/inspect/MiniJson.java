@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A strict JSON parser for the tests (RFC 8259 grammar; no JSON library on the classpath): objects become
@@ -11,6 +13,8 @@ import java.util.Map;
  * null. Anything malformed, including trailing text, throws IllegalArgumentException with the position.
  */
 final class MiniJson {
+    private static final Pattern NUMBER = Pattern.compile("-?(0|[1-9]\\d*)(\\.\\d+)?([eE][+-]?\\d+)?");
+
     private final String text;
     private int pos;
 
@@ -138,8 +142,7 @@ final class MiniJson {
 
     private Double number() {
         int start = pos;
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("-?(0|[1-9]\\d*)(\\.\\d+)?([eE][+-]?\\d+)?")
-                .matcher(text).region(pos, text.length());
+        Matcher m = NUMBER.matcher(text).region(pos, text.length());
         if (!m.lookingAt()) {
             throw error("expected a value");
         }

@@ -1,5 +1,6 @@
 package org.tapegrad.nn.inspect;
 
+import java.util.Arrays;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.tapegrad.autograd.DType;
@@ -12,6 +13,7 @@ import org.tapegrad.nn.Conv2d;
 import org.tapegrad.nn.CrossEntropyLoss;
 import org.tapegrad.nn.Linear;
 import org.tapegrad.nn.Module;
+import org.tapegrad.nn.ReLU;
 
 /** Small versions of the seed models, with named layers, for the inspector's tests. */
 final class SeedNets {
@@ -58,8 +60,8 @@ final class SeedNets {
 
     /** conv1 → bn1 → relu1 → conv2 → bn2 → relu2, the conv seed. */
     static Chain convSeed(Fill fill, DType dtype, Generator g) {
-        return new Chain().add("conv1", conv(fill, dtype, g)).add("bn1", bn(dtype)).add("relu1", new org.tapegrad.nn.ReLU())
-                .add("conv2", conv(fill, dtype, g)).add("bn2", bn(dtype)).add("relu2", new org.tapegrad.nn.ReLU());
+        return new Chain().add("conv1", conv(fill, dtype, g)).add("bn1", bn(dtype)).add("relu1", new ReLU())
+                .add("conv2", conv(fill, dtype, g)).add("bn2", bn(dtype)).add("relu2", new ReLU());
     }
 
     /** An image randn(1, 3, size, size). */
@@ -70,7 +72,7 @@ final class SeedNets {
     /** Class 2 at every pixel, shape (1, size, size). */
     static Tensor labelTwo(int size) {
         long[] labels = new long[size * size];
-        java.util.Arrays.fill(labels, 2);
+        Arrays.fill(labels, 2);
         return Tensor.ofIndices(labels, 1, size, size);
     }
 

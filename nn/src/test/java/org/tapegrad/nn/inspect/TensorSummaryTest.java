@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.tapegrad.autograd.DType;
 import org.tapegrad.autograd.Tensor;
 
 /** The statistics kept of each tensor, and the row comparison behind the symmetric verdict. */
@@ -60,7 +61,7 @@ class TensorSummaryTest {
 
     @Test
     void rowsOfAConvWeightAreItsOutputChannels() {
-        Tensor w = Tensor.full(5.0, org.tapegrad.autograd.DType.FLOAT64, 3, 2, 2, 2);
+        Tensor w = Tensor.full(5.0, DType.FLOAT64, 3, 2, 2, 2);
         RowSymmetry same = RowSymmetry.of(w, null);
         assertEquals(3, same.rows());
         assertTrue(same.weightRowsIdentical());
