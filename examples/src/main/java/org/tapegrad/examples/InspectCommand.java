@@ -63,8 +63,8 @@ import picocli.CommandLine.Option;
  * {@code --seed} draws the weights in layer order, then the input, then the labels.
  */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = {"Runs a seed model once and reports, per layer, what flows forward and backward,",
-            "with a verdict (dead, exploding, symmetric, saturated, vanishing or healthy) and its reason in words."})
+        description = {"Runs a seed model once and reports, per layer, what flows forward and backward, with a "
+                + "verdict (dead, exploding, symmetric, saturated, vanishing or healthy) and its reason in words."})
 final class InspectCommand implements Callable<Integer> {
 
     @CommandLine.Spec
