@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.tapegrad.examples.run.Experiment;
 import org.tapegrad.examples.seed.ConvExperiment;
-import org.tapegrad.examples.seed.Inspectors;
 import org.tapegrad.examples.seed.Variant;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -51,7 +50,7 @@ final class ConvCommand extends ExperimentCommand {
             }
         }
         return new ConvExperiment(new ConvExperiment.Options(epochs, size, chosen, zeroGrad, lr, momentum,
-                common.dtype, common.seed), Inspectors.defaults());
+                common.dtype, common.seed), List.of(new GradientFlowVariantInspector(common.seed)));
     }
 
     /** The variant ids, for the help text. */

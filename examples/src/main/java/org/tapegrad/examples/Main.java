@@ -9,7 +9,6 @@ import org.tapegrad.examples.mlp.MlpExperiment;
 import org.tapegrad.examples.run.Experiment;
 import org.tapegrad.examples.run.ExperimentRunner;
 import org.tapegrad.examples.seed.ConvExperiment;
-import org.tapegrad.examples.seed.Inspectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,7 +24,7 @@ import picocli.CommandLine.Mixin;
             "Without a command, runs every experiment at its default size, prints what each found and writes "
                     + "report.md with the charts into --out."},
         subcommands = {DepthCommand.class, MlpCommand.class, ConvCommand.class, FormulasCommand.class,
-            ConformanceCommand.class})
+            InspectCommand.class, ConformanceCommand.class})
 public final class Main implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -52,7 +51,8 @@ public final class Main implements Callable<Integer> {
                 new MlpExperiment(new MlpExperiment.Options(mlp.layers(), mlp.units(), mlp.batch(), dtype, seed,
                         mlp.library())),
                 new ConvExperiment(new ConvExperiment.Options(conv.epochs(), conv.size(), conv.variants(),
-                        conv.zeroGrad(), conv.lr(), conv.momentum(), dtype, seed), Inspectors.defaults()),
+                        conv.zeroGrad(), conv.lr(), conv.momentum(), dtype, seed),
+                        List.of(new GradientFlowVariantInspector(seed))),
                 new FormulasExperiment(new FormulasExperiment.Options(dtype, seed)));
     }
 

@@ -1,5 +1,6 @@
 package org.tapegrad.examples;
 
+import org.tapegrad.autograd.testing.MiniJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,6 +42,30 @@ class ConvCommandTest {
             assertTrue(image.getWidth() > image.getHeight(), "panels laid out 3 wide, 2 high");
             assertTrue(report.contains("(conv_" + variant + ".png)"), variant);
         }
+    }
+
+    @Test
+    void theReportCarriesTheGradientFlowVerdictsOfEachVariant(@TempDir Path out) throws Exception {
+        CliRun run = CliRun.of(small(out, "--variant", "zeros", "--variant", "constant5", "--variant", "kaiming"));
+        assertEquals(0, run.status, run.toString());
+        String report = Files.readString(out.resolve("report.md"));
+        assertTrue(report.contains("| conv1 | Conv2d |"), report);
+        String zeros = section(report, "zeros: both convs zeros_(w)", "constant5:");
+        assertTrue(zeros.contains("| DEAD | conv1's weights are zero"), zeros);
+        String constant = section(report, "constant5:", "kaiming:");
+        assertTrue(constant.contains("| SYMMETRIC | all 3 output channels of conv1 have identical incoming weights"),
+                constant);
+        String kaiming = section(report, "kaiming:", "The derivation");
+        assertFalse(kaiming.contains("DEAD") || kaiming.contains("SYMMETRIC"), kaiming);
+        assertTrue(kaiming.contains("| HEALTHY |"), kaiming);
+    }
+
+    /** The part of {@code text} from the first {@code from} to the next {@code to} after it. */
+    private static String section(String text, String from, String to) {
+        int start = text.indexOf(from);
+        assertTrue(start >= 0, "no '" + from + "' in\n" + text);
+        int end = text.indexOf(to, start + from.length());
+        return text.substring(start, end < 0 ? text.length() : end);
     }
 
     @Test

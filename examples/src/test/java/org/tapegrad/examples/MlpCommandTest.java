@@ -1,5 +1,6 @@
 package org.tapegrad.examples;
 
+import org.tapegrad.autograd.testing.MiniJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

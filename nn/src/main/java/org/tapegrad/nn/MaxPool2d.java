@@ -4,18 +4,11 @@ import org.tapegrad.autograd.Tensor;
 import org.tapegrad.autograd.functional.Functional;
 
 /**
- * Takes the maximum of each window, PyTorch's {@code nn.MaxPool2d}
- * (dilation 1, floor mode).
- *
- * <h2>Shapes</h2>
- * Input {@code (N, C, H, W)} or {@code (C, H, W)}; output {@code (N, C, H_out, W_out)} with
- * {@code H_out = ⌊(H + 2·pH − kH)/sH⌋ + 1} (likewise W_out). No parameters.
- *
- * <p>The stride defaults to the kernel size; the padding must be at most half the kernel size.
+ * Takes the maximum of each window, PyTorch's {@code nn.MaxPool2d} (dilation 1, floor mode; padding
+ * is −∞, so it never wins). Shapes: see {@link Pool2d}. The stride defaults to the kernel size; the
+ * padding must be at most half the kernel size.
  */
-public final class MaxPool2d extends Module {
-    private final PoolSettings settings;
-
+public final class MaxPool2d extends Pool2d {
     /** {@code MaxPool2d(kernel_size)}: stride = kernel size, no padding. */
     public MaxPool2d(int kernelSize) {
         this(IntPair.of(kernelSize), null, IntPair.of(0));
@@ -35,33 +28,16 @@ public final class MaxPool2d extends Module {
      * @param stride null for the default, the kernel size
      */
     public MaxPool2d(IntPair kernelSize, IntPair stride, IntPair padding) {
-        this.settings = PoolSettings.of("MaxPool2d", kernelSize, stride, padding);
-    }
-
-    /** The window size. */
-    public IntPair kernelSize() {
-        return settings.kernelSize();
-    }
-
-    /** The step between windows. */
-    public IntPair stride() {
-        return settings.stride();
-    }
-
-    /** The implicit padding on both sides. */
-    public IntPair padding() {
-        return settings.padding();
+        super("MaxPool2d", kernelSize, stride, padding);
     }
 
     @Override
-    protected Tensor compute(Tensor input) {
-        return Functional.maxPool2d(input, settings.kernelSize().toArray(), settings.stride().toArray(),
-                settings.padding().toArray());
+    Tensor pool(Tensor input, int[] kernel, int[] stride, int[] padding) {
+        return Functional.maxPool2d(input, kernel, stride, padding);
     }
 
     @Override
     protected String extraRepr() {
-        return "kernel_size=" + settings.kernelSize().toCompactString() + ", stride=" + settings.stride().toCompactString()
-                + ", padding=" + settings.padding().toCompactString() + ", dilation=1, ceil_mode=False";
+        return super.extraRepr() + ", dilation=1, ceil_mode=False";
     }
 }

@@ -1,4 +1,4 @@
-package org.tapegrad.examples;
+package org.tapegrad.autograd.testing;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,7 +10,7 @@ import java.util.Map;
  * numbers, true/false/null). Objects become {@link LinkedHashMap}s, arrays {@link ArrayList}s, numbers
  * {@link Double}s. Anything malformed, including trailing text, throws IllegalArgumentException.
  */
-final class MiniJson {
+public final class MiniJson {
     private final String text;
     private int pos;
 
@@ -18,7 +18,7 @@ final class MiniJson {
         this.text = text;
     }
 
-    static Object parse(String text) {
+    public static Object parse(String text) {
         MiniJson p = new MiniJson(text);
         p.skipSpace();
         Object value = p.value();
@@ -30,7 +30,7 @@ final class MiniJson {
     }
 
     @SuppressWarnings("unchecked")
-    static Map<String, Object> object(Object value) {
+    public static Map<String, Object> object(Object value) {
         if (!(value instanceof Map)) {
             throw new IllegalArgumentException("not a JSON object: " + value);
         }
@@ -38,7 +38,7 @@ final class MiniJson {
     }
 
     @SuppressWarnings("unchecked")
-    static List<Object> array(Object value) {
+    public static List<Object> array(Object value) {
         if (!(value instanceof List)) {
             throw new IllegalArgumentException("not a JSON array: " + value);
         }
