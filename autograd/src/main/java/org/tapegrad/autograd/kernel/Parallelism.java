@@ -1,0 +1,246 @@
+package org.tapegrad.autograd.kernel;
+
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The one shared thread pool of tapegrad, and a helper that splits a range of work across it.
+ *
+ * <p>The number of threads taking part in parallel work is {@link #threads()}: the calling thread
+ * plus {@code threads() - 1} daemon workers of a {@link ForkJoinPool}, created on first use and
+ * replaced when the count changes. It defaults to
+ * {@link Runtime#availableProcessors()}, can be set at start-up with the system property
+ * {@code tapegrad.threads} (a positive integer; an invalid value is reported on {@code System.err}
+ * and ignored), and at run time with {@link #setThreads(int)}.
+ *
+ * <p>{@link #parallelFor(int, int, int, IntRangeBody)} runs the body inline on the calling thread,
+ * without touching the pool or allocating, when {@code threads() == 1}, when the range is shorter
+ * than {@code 2 * minChunk}, or when it is called from inside another parallel region (from a
+ * worker, or from the caller's own chunk): nested parallelism therefore never deadlocks and never
+ * oversubscribes the cores. Otherwise the range is cut into at most {@code threads()} contiguous
+ * chunks of at least {@code minChunk} indices; the calling thread runs the first chunk itself and
+ * waits for the others.
+ *
+ * <p>This class is thread-safe: several application threads may call {@code parallelFor}
+ * concurrently (their chunks share the workers).
+ */
+public final class Parallelism {
+
+    /** Body of a parallel loop: processes the indices {@code from} (inclusive) to {@code to} (exclusive). */
+    @FunctionalInterface
+    public interface IntRangeBody {
+        /**
+         * Processes the half-open index range {@code [from, to)}.
+         *
+         * @param from first index, inclusive
+         * @param to   end index, exclusive ({@code to > from})
+         */
+        void run(int from, int to);
+    }
+
+    /** System property that sets the initial number of threads. */
+    public static final String THREADS_PROPERTY = "tapegrad.threads";
+
+    /** How long the caller spins for the other chunks before parking (a few µs). */
+    private static final int SPIN_ITERATIONS = 200;
+    private static final Object LOCK = new Object();
+    private static final AtomicInteger WORKER_IDS = new AtomicInteger();
+    /** Set while the current (non-worker) thread runs its own chunk of a parallel region. */
+    private static final ThreadLocal<boolean[]> IN_REGION = ThreadLocal.withInitial(() -> new boolean[1]);
+
+    private static volatile int threads = initialThreads();
+    /** threads - 1 workers, created lazily; guarded by LOCK. */
+    private static ExecutorService pool;
+
+    private Parallelism() {
+    }
+
+    /** @return the number of threads (caller included) that parallel work is split across; at least 1 */
+    public static int threads() {
+        return threads;
+    }
+
+    /**
+     * Sets the number of threads (caller included) that parallel work is split across. The pool is
+     * rebuilt lazily with {@code n - 1} workers; work already handed to the old pool still completes.
+     *
+     * @param n the number of threads, at least 1 ({@code 1} makes everything run on the caller)
+     * @throws IllegalArgumentException if {@code n < 1}
+     */
+    public static void setThreads(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("Parallelism.setThreads: n must be >= 1, got " + n);
+        }
+        synchronized (LOCK) {
+            if (n == threads) {
+                return;
+            }
+            threads = n;
+            if (pool != null) {
+                pool.shutdown();
+                pool = null;
+            }
+        }
+    }
+
+    /**
+     * Runs {@code body} over {@code [start, end)}, split into contiguous chunks of at least
+     * {@code minChunk} indices that run in parallel; every index is covered by exactly one chunk.
+     * Returns when all chunks have finished. Runs inline (one call {@code body.run(start, end)} on
+     * the calling thread) when {@code threads() == 1}, when {@code end - start < 2 * minChunk}, or
+     * when called from inside a parallel region. Does nothing when {@code end <= start}.
+     *
+     * <p>If chunks throw, the first exception is rethrown to the caller (unchanged when it is a
+     * {@link RuntimeException} or {@link Error}), after all chunks have finished, with the others
+     * attached as suppressed exceptions.
+     *
+     * @param start    first index, inclusive
+     * @param end      end index, exclusive
+     * @param minChunk smallest number of indices worth giving a thread, at least 1
+     * @param body     the loop body
+     * @throws IllegalArgumentException if {@code minChunk < 1}
+     */
+    public static void parallelFor(int start, int end, int minChunk, IntRangeBody body) {
+        Objects.requireNonNull(body, "parallelFor: body");
+        if (minChunk < 1) {
+            throw new IllegalArgumentException("parallelFor: minChunk must be >= 1, got " + minChunk);
+        }
+        if (end <= start) {
+            return;
+        }
+        long len = (long) end - start;
+        int t = threads;
+        if (t == 1 || len < 2L * minChunk || inParallelRegion()) {
+            body.run(start, end);
+            return;
+        }
+        int parts = (int) Math.min(t, len / minChunk);
+        runChunks(start, len, parts, body);
+    }
+
+    /** @return whether the current thread is a pool worker or is running its own chunk of a region */
+    static boolean inParallelRegion() {
+        return Thread.currentThread() instanceof Worker || IN_REGION.get()[0];
+    }
+
+    private static void runChunks(int start, long len, int parts, IntRangeBody body) {
+        ExecutorService executor = executor();
+        CountDownLatch done = new CountDownLatch(parts - 1);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        for (int i = 1; i < parts; i++) {
+            int from = (int) (start + len * i / parts);
+            int to = (int) (start + len * (i + 1) / parts);
+            Runnable task = () -> {
+                try {
+                    body.run(from, to);
+                } catch (Throwable e) {
+                    record(failure, e);
+                } finally {
+                    done.countDown();
+                }
+            };
+            try {
+                executor.execute(task);
+            } catch (RejectedExecutionException e) {
+                // the pool was replaced by setThreads meanwhile: do this chunk here
+                task.run();
+            }
+        }
+        boolean[] flag = IN_REGION.get();
+        flag[0] = true;
+        try {
+            body.run(start, (int) (start + len / parts));
+        } catch (Throwable e) {
+            record(failure, e);
+        } finally {
+            flag[0] = false;
+        }
+        awaitUninterruptibly(done);
+        Throwable e = failure.get();
+        if (e != null) {
+            if (e instanceof RuntimeException) {
+                throw (RuntimeException) e;
+            }
+            if (e instanceof Error) {
+                throw (Error) e;
+            }
+            throw new RuntimeException(e);
+        }
+    }
+
+    private static void record(AtomicReference<Throwable> failure, Throwable e) {
+        if (!failure.compareAndSet(null, e)) {
+            Throwable first = failure.get();
+            if (first != e) {
+                synchronized (first) {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+    }
+
+    /** Waits for the other chunks even when interrupted: they write into the caller's data. */
+    private static void awaitUninterruptibly(CountDownLatch done) {
+        // chunks are equal, so the others usually finish within microseconds of the caller's:
+        // spin briefly before parking, which costs a futex wake-up and a context switch
+        for (int i = 0; i < SPIN_ITERATIONS && done.getCount() > 0; i++) {
+            Thread.onSpinWait();
+        }
+        boolean interrupted = false;
+        while (true) {
+            try {
+                done.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static ExecutorService executor() {
+        synchronized (LOCK) {
+            if (pool == null) {
+                int workers = Math.max(1, threads - 1);
+                pool = new ForkJoinPool(workers, Worker::new, null, false);
+            }
+            return pool;
+        }
+    }
+
+    private static int initialThreads() {
+        int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
+        String value = System.getProperty(THREADS_PROPERTY);
+        if (value == null || value.isBlank()) {
+            return cores;
+        }
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        System.err.println("tapegrad: ignoring -D" + THREADS_PROPERTY + "=" + value
+                + " (expected an integer >= 1); using " + cores + " threads");
+        return cores;
+    }
+
+    /** Pool worker: a daemon thread, recognisable so that nested parallel calls run inline. */
+    private static final class Worker extends ForkJoinWorkerThread {
+        Worker(ForkJoinPool pool) {
+            super(pool);
+            setName("tapegrad-worker-" + WORKER_IDS.incrementAndGet());
+            setDaemon(true);
+        }
+    }
+}

@@ -1,0 +1,217 @@
+package org.tapegrad.autograd.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Thread count, inline execution, exceptions and nesting of {@link Parallelism}. */
+class ParallelismTest {
+
+    private static final Duration DEADLOCK_TIMEOUT = Duration.ofSeconds(10);
+
+    private int previousThreads;
+
+    @BeforeEach
+    void rememberThreads() {
+        previousThreads = Parallelism.threads();
+    }
+
+    @AfterEach
+    void restoreThreads() {
+        Parallelism.setThreads(previousThreads);
+    }
+
+    @Test
+    void defaultsToAtLeastOneThread() {
+        assertTrue(Parallelism.threads() >= 1);
+    }
+
+    @Test
+    void setThreadsRejectsNonPositiveCountsNamingTheValue() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Parallelism.setThreads(0));
+        assertEquals("Parallelism.setThreads: n must be >= 1, got 0", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Parallelism.setThreads(-3));
+        assertTrue(e.getMessage().contains("-3"), e.getMessage());
+        assertEquals(previousThreads, Parallelism.threads(), "a rejected value changes nothing");
+    }
+
+    @Test
+    void setThreadsIsReadBack() {
+        Parallelism.setThreads(3);
+        assertEquals(3, Parallelism.threads());
+    }
+
+    @Test
+    void oneThreadRunsTheWholeRangeInlineOnTheCaller() {
+        Parallelism.setThreads(1);
+        Thread caller = Thread.currentThread();
+        AtomicInteger calls = new AtomicInteger();
+        Parallelism.parallelFor(0, 1_000_000, 1, (from, to) -> {
+            assertSame(caller, Thread.currentThread());
+            assertEquals(0, from);
+            assertEquals(1_000_000, to);
+            calls.incrementAndGet();
+        });
+        assertEquals(1, calls.get());
+    }
+
+    @Test
+    void smallRangesRunInlineEvenWithManyThreads() {
+        Parallelism.setThreads(4);
+        Thread caller = Thread.currentThread();
+        AtomicInteger calls = new AtomicInteger();
+        Parallelism.parallelFor(10, 29, 10, (from, to) -> {
+            assertSame(caller, Thread.currentThread());
+            calls.incrementAndGet();
+        });
+        assertEquals(1, calls.get(), "19 indices < 2 * minChunk: one inline call");
+    }
+
+    @Test
+    void largeRangesUseTheWorkersAndTheCaller() throws InterruptedException {
+        Parallelism.setThreads(2);
+        Set<Thread> seen = ConcurrentHashMap.newKeySet();
+        CountDownLatch bothStarted = new CountDownLatch(2);
+        Parallelism.parallelFor(0, 100, 1, (from, to) -> {
+            seen.add(Thread.currentThread());
+            bothStarted.countDown();
+            try {
+                // proves the two chunks run at the same time
+                assertTrue(bothStarted.await(10, TimeUnit.SECONDS), "chunks did not run concurrently");
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertEquals(2, seen.size());
+        assertTrue(seen.contains(Thread.currentThread()), "the caller runs one chunk itself");
+        for (Thread t : seen) {
+            if (t != Thread.currentThread()) {
+                assertTrue(t.isDaemon(), "workers must not keep the JVM alive");
+            }
+        }
+    }
+
+    @Test
+    void exceptionFromAWorkerChunkReachesTheCallerUnwrapped() {
+        Parallelism.setThreads(2);
+        IllegalStateException boom = new IllegalStateException("boom");
+        Thread caller = Thread.currentThread();
+        IllegalStateException thrown = assertThrows(IllegalStateException.class,
+                () -> Parallelism.parallelFor(0, 100, 1, (from, to) -> {
+                    if (Thread.currentThread() != caller) {
+                        throw boom;
+                    }
+                }));
+        assertSame(boom, thrown);
+    }
+
+    @Test
+    void errorsFromTheCallersChunkPropagateAfterAllChunksFinished() {
+        Parallelism.setThreads(2);
+        AtomicLong finishedOthers = new AtomicLong();
+        Thread caller = Thread.currentThread();
+        AssertionError thrown = assertThrows(AssertionError.class,
+                () -> Parallelism.parallelFor(0, 100, 1, (from, to) -> {
+                    if (Thread.currentThread() == caller) {
+                        throw new AssertionError("caller chunk failed");
+                    }
+                    sleep(50);
+                    finishedOthers.incrementAndGet();
+                }));
+        assertEquals("caller chunk failed", thrown.getMessage());
+        assertEquals(1, finishedOthers.get(), "the worker's chunk completed before the caller returned");
+    }
+
+    @Test
+    void everyFailureIsReportedOnceFirstOthersSuppressed() {
+        Parallelism.setThreads(2);
+        RuntimeException thrown = assertThrows(RuntimeException.class,
+                () -> Parallelism.parallelFor(0, 100, 1, (from, to) -> {
+                    throw new RuntimeException("chunk " + from);
+                }));
+        assertEquals(1, thrown.getSuppressed().length);
+        assertNotSame(thrown, thrown.getSuppressed()[0]);
+    }
+
+    @Test
+    void nestedParallelLoopsDoNotDeadlock() {
+        Parallelism.setThreads(2);
+        AtomicLong sum = new AtomicLong();
+        assertTimeoutPreemptively(DEADLOCK_TIMEOUT, () -> Parallelism.parallelFor(0, 8, 1, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                int row = i;
+                Parallelism.parallelFor(0, 1000, 1, (f, t) -> {
+                    for (int j = f; j < t; j++) {
+                        sum.addAndGet(row * 1000L + j);
+                    }
+                });
+            }
+        }));
+        long n = 8000;
+        assertEquals(n * (n - 1) / 2, sum.get());
+    }
+
+    @Test
+    void nestedCallsRunInlineOnTheThreadThatMadeThem() {
+        Parallelism.setThreads(2);
+        AtomicInteger mismatches = new AtomicInteger();
+        Parallelism.parallelFor(0, 2, 1, (from, to) -> {
+            Thread outer = Thread.currentThread();
+            Parallelism.parallelFor(0, 1000, 1, (f, t) -> {
+                if (Thread.currentThread() != outer) {
+                    mismatches.incrementAndGet();
+                }
+            });
+        });
+        assertEquals(0, mismatches.get());
+    }
+
+    @Test
+    void changingTheThreadCountWhileIdleKeepsWorking() {
+        for (int threads : new int[] {2, 3, 1, 2}) {
+            Parallelism.setThreads(threads);
+            AtomicInteger count = new AtomicInteger();
+            Parallelism.parallelFor(0, 999, 1, (from, to) -> count.addAndGet(to - from));
+            assertEquals(999, count.get());
+        }
+    }
+
+    @Test
+    void rejectsNonPositiveMinChunk() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Parallelism.parallelFor(0, 10, 0, (from, to) -> { }));
+        assertEquals("parallelFor: minChunk must be >= 1, got 0", e.getMessage());
+    }
+
+    @Test
+    void emptyRangeNeverCallsTheBody() {
+        Parallelism.parallelFor(5, 5, 1, (from, to) -> {
+            throw new AssertionError("called");
+        });
+        Parallelism.parallelFor(5, 2, 1, (from, to) -> {
+            throw new AssertionError("called");
+        });
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
