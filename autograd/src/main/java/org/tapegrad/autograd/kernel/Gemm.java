@@ -169,6 +169,20 @@ public final class Gemm {
      * {@code i, j}, {@code C[i][j] (+)= Σ_p op(A)[i][p]·op(B)[p][j]} summed in order p = 0..k-1
      * with plain multiplications and additions. Slow; for tests and documentation.
      *
+     * @param m          rows of op(A) and C
+     * @param n          columns of op(B) and C
+     * @param k          columns of op(A), rows of op(B)
+     * @param a          A, stored m×k (or k×m when {@code transA}); not modified
+     * @param aOffset    index of A's first element in {@code a}
+     * @param transA     whether op(A) = Aᵀ
+     * @param b          B, stored k×n (or n×k when {@code transB}); not modified
+     * @param bOffset    index of B's first element in {@code b}
+     * @param transB     whether op(B) = Bᵀ
+     * @param c          C, stored m×n; must not overlap A or B; modified
+     * @param cOffset    index of C's first element in {@code c}
+     * @param accumulate add the product to C instead of overwriting C
+     * @throws IllegalArgumentException as {@link #multiply}
+     * @throws NullPointerException     as {@link #multiply}
      * @see #multiply
      */
     public static void multiplyNaive(int m, int n, int k, double[] a, int aOffset, boolean transA,
@@ -356,34 +370,35 @@ public final class Gemm {
     private static void direct(int m, int n, int k, double[] a, int aOff, boolean transA, double[] b, int bOff,
             boolean transB, double[] c, int cOff, boolean acc) {
         Scratch s = SCRATCH.get();
-        double[] bt = b;
-        int btOff = bOff;
         if (!transB) {
-            bt = s.transposeB(k * n);
+            double[] bt = s.transposeB(k * n);
             transpose(b, bOff, k, n, bt);
-            btOff = 0;
+            b = bt;
+            bOff = 0;
         }
-        double[] ar = a;
-        int arOff = aOff;
         if (transA) {
-            ar = s.transposeA(k * m);
+            double[] ar = s.transposeA(k * m);
             transpose(a, aOff, k, m, ar);
-            arOff = 0;
+            a = ar;
+            aOff = 0;
         }
-        double[] bT = bt;
-        int bTOff = btOff;
-        double[] aR = ar;
-        int aROff = arOff;
         if ((long) m * n * k >= PARALLEL_MIN_WORK && Parallelism.threads() > 1) {
-            Parallelism.parallelFor(0, m, 1, (from, to) -> {
-                for (int i = from; i < to; i++) {
-                    dotRowsRange(0, n, k, bT, bTOff, aR, aROff + i * k, c, cOff + i * n, acc);
-                }
-            });
+            double[] aRows = a;
+            int aRowsOff = aOff;
+            double[] bRows = b;
+            int bRowsOff = bOff;
+            Parallelism.parallelFor(0, m, 1,
+                    (from, to) -> dotProducts(from, to, n, k, aRows, aRowsOff, bRows, bRowsOff, c, cOff, acc));
         } else {
-            for (int i = 0; i < m; i++) {
-                dotRowsRange(0, n, k, bT, bTOff, aR, aROff + i * k, c, cOff + i * n, acc);
-            }
+            dotProducts(0, m, n, k, a, aOff, b, bOff, c, cOff, acc);
+        }
+    }
+
+    /** Rows [from, to) of C (m×n) from the rows of op(A) (m×k) and of op(B)ᵀ (n×k). */
+    private static void dotProducts(int from, int to, int n, int k, double[] aRows, int aOff, double[] bRows,
+            int bOff, double[] c, int cOff, boolean acc) {
+        for (int i = from; i < to; i++) {
+            dotRowsRange(0, n, k, bRows, bOff, aRows, aOff + i * k, c, cOff + i * n, acc);
         }
     }
 

@@ -1,13 +1,13 @@
 package org.tapegrad.autograd.kernel;
 
 import java.util.Objects;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The one shared thread pool of tapegrad, and a helper that splits a range of work across it.
@@ -24,8 +24,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * than {@code 2 * minChunk}, or when it is called from inside another parallel region (from a
  * worker, or from the caller's own chunk): nested parallelism therefore never deadlocks and never
  * oversubscribes the cores. Otherwise the range is cut into at most {@code threads()} contiguous
- * chunks of at least {@code minChunk} indices; the calling thread runs the first chunk itself and
- * waits for the others.
+ * chunks of at least {@code minChunk} indices, which the calling thread and the workers claim as
+ * they become free; the calling thread always takes part, and returns when all are done.
  *
  * <p>This class is thread-safe: several application threads may call {@code parallelFor}
  * concurrently (their chunks share the workers).
@@ -90,15 +90,18 @@ public final class Parallelism {
     }
 
     /**
-     * Runs {@code body} over {@code [start, end)}, split into contiguous chunks of at least
-     * {@code minChunk} indices that run in parallel; every index is covered by exactly one chunk.
-     * Returns when all chunks have finished. Runs inline (one call {@code body.run(start, end)} on
+     * Runs {@code body} over {@code [start, end)}, split into at most {@link #threads()} contiguous
+     * chunks of at least {@code minChunk} indices that run in parallel; every index is covered by
+     * exactly one chunk. Returns when all chunks have finished. Runs inline (one call {@code body.run(start, end)} on
      * the calling thread) when {@code threads() == 1}, when {@code end - start < 2 * minChunk}, or
      * when called from inside a parallel region. Does nothing when {@code end <= start}.
      *
-     * <p>If chunks throw, the first exception is rethrown to the caller (unchanged when it is a
-     * {@link RuntimeException} or {@link Error}), after all chunks have finished, with the others
-     * attached as suppressed exceptions.
+     * <p>The chunks are claimed in order by the caller and the workers as each becomes free, so the
+     * caller may run several of them (all of them when the workers are busy elsewhere).
+     *
+     * <p>If a chunk throws, no further chunks are started; once the chunks already running have
+     * finished, the first exception is rethrown to the caller (unchanged when it is a
+     * {@link RuntimeException} or {@link Error}) with any others attached as suppressed.
      *
      * @param start    first index, inclusive
      * @param end      end index, exclusive
@@ -130,39 +133,24 @@ public final class Parallelism {
     }
 
     private static void runChunks(int start, long len, int parts, IntRangeBody body) {
+        Region region = new Region(start, len, parts, body);
         ExecutorService executor = executor();
-        CountDownLatch done = new CountDownLatch(parts - 1);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
         for (int i = 1; i < parts; i++) {
-            int from = (int) (start + len * i / parts);
-            int to = (int) (start + len * (i + 1) / parts);
-            Runnable task = () -> {
-                try {
-                    body.run(from, to);
-                } catch (Throwable e) {
-                    record(failure, e);
-                } finally {
-                    done.countDown();
-                }
-            };
             try {
-                executor.execute(task);
+                executor.execute(region::help);
             } catch (RejectedExecutionException e) {
-                // the pool was replaced by setThreads meanwhile: do this chunk here
-                task.run();
+                break; // the pool was replaced by setThreads meanwhile: the caller does the rest
             }
         }
         boolean[] flag = IN_REGION.get();
         flag[0] = true;
         try {
-            body.run(start, (int) (start + len / parts));
-        } catch (Throwable e) {
-            record(failure, e);
+            region.work();
         } finally {
             flag[0] = false;
         }
-        awaitUninterruptibly(done);
-        Throwable e = failure.get();
+        region.close();
+        Throwable e = region.failure.get();
         if (e != null) {
             if (e instanceof RuntimeException) {
                 throw (RuntimeException) e;
@@ -174,35 +162,91 @@ public final class Parallelism {
         }
     }
 
-    private static void record(AtomicReference<Throwable> failure, Throwable e) {
-        if (!failure.compareAndSet(null, e)) {
-            Throwable first = failure.get();
-            if (first != e) {
-                synchronized (first) {
-                    first.addSuppressed(e);
+    /**
+     * One parallel loop in flight. The chunks are claimed in order by whoever is free, the caller
+     * included, so that a helper the scheduler starts late (a busy machine) costs nothing: the
+     * caller does the chunks itself, closes the region, and waits only for helpers that did start.
+     */
+    private static final class Region {
+        /** Bit of {@link #gate} set by {@link #close}; the other bits count helpers at work. */
+        private static final int CLOSED = Integer.MIN_VALUE;
+
+        private final int start;
+        private final long len;
+        private final int parts;
+        private final IntRangeBody body;
+        private final Thread caller = Thread.currentThread();
+        private final AtomicInteger nextChunk = new AtomicInteger();
+        private final AtomicInteger gate = new AtomicInteger();
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        Region(int start, long len, int parts, IntRangeBody body) {
+            this.start = start;
+            this.len = len;
+            this.parts = parts;
+            this.body = body;
+        }
+
+        /** Runs chunks until none is left or one has failed. */
+        void work() {
+            int i;
+            while (failure.get() == null && (i = nextChunk.getAndIncrement()) < parts) {
+                try {
+                    body.run((int) (start + len * i / parts), (int) (start + len * (i + 1) / parts));
+                } catch (Throwable e) {
+                    record(e);
                 }
             }
         }
-    }
 
-    /** Waits for the other chunks even when interrupted: they write into the caller's data. */
-    private static void awaitUninterruptibly(CountDownLatch done) {
-        // chunks are equal, so the others usually finish within microseconds of the caller's:
-        // spin briefly before parking, which costs a futex wake-up and a context switch
-        for (int i = 0; i < SPIN_ITERATIONS && done.getCount() > 0; i++) {
-            Thread.onSpinWait();
-        }
-        boolean interrupted = false;
-        while (true) {
+        /** A worker's task: joins in unless the caller has already closed the region. */
+        void help() {
+            int g;
+            do {
+                g = gate.get();
+                if (g < 0) {
+                    return;
+                }
+            } while (!gate.compareAndSet(g, g + 1));
             try {
-                done.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
+                work();
+            } finally {
+                if (gate.decrementAndGet() == CLOSED) {
+                    LockSupport.unpark(caller);
+                }
             }
         }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+
+        /** Lets no more helpers in and waits, even if interrupted, for those at work. */
+        void close() {
+            int g;
+            do {
+                g = gate.get();
+            } while (!gate.compareAndSet(g, g | CLOSED));
+            // chunks are equal, so a helper usually finishes within microseconds of the caller:
+            // spin briefly before parking, which costs a futex wake-up and a context switch
+            for (int i = 0; i < SPIN_ITERATIONS && gate.get() != CLOSED; i++) {
+                Thread.onSpinWait();
+            }
+            boolean interrupted = false;
+            while (gate.get() != CLOSED) {
+                LockSupport.park(this);
+                interrupted |= Thread.interrupted();
+            }
+            if (interrupted) {
+                caller.interrupt();
+            }
+        }
+
+        private void record(Throwable e) {
+            if (!failure.compareAndSet(null, e)) {
+                Throwable first = failure.get();
+                if (first != e) {
+                    synchronized (first) {
+                        first.addSuppressed(e);
+                    }
+                }
+            }
         }
     }
 

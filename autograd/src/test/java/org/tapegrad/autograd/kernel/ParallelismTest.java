@@ -89,12 +89,7 @@ class ParallelismTest {
         Parallelism.parallelFor(0, 100, 1, (from, to) -> {
             seen.add(Thread.currentThread());
             bothStarted.countDown();
-            try {
-                // proves the two chunks run at the same time
-                assertTrue(bothStarted.await(10, TimeUnit.SECONDS), "chunks did not run concurrently");
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
+            await(bothStarted); // proves the two chunks run at the same time
         });
         assertEquals(2, seen.size());
         assertTrue(seen.contains(Thread.currentThread()), "the caller runs one chunk itself");
@@ -110,25 +105,31 @@ class ParallelismTest {
         Parallelism.setThreads(2);
         IllegalStateException boom = new IllegalStateException("boom");
         Thread caller = Thread.currentThread();
+        CountDownLatch workerStarted = new CountDownLatch(1);
         IllegalStateException thrown = assertThrows(IllegalStateException.class,
                 () -> Parallelism.parallelFor(0, 100, 1, (from, to) -> {
                     if (Thread.currentThread() != caller) {
+                        workerStarted.countDown();
                         throw boom;
                     }
+                    await(workerStarted); // keeps the caller from claiming the worker's chunk
                 }));
         assertSame(boom, thrown);
     }
 
     @Test
-    void errorsFromTheCallersChunkPropagateAfterAllChunksFinished() {
+    void failureReachesTheCallerOnlyAfterRunningChunksFinished() {
         Parallelism.setThreads(2);
         AtomicLong finishedOthers = new AtomicLong();
         Thread caller = Thread.currentThread();
+        CountDownLatch workerStarted = new CountDownLatch(1);
         AssertionError thrown = assertThrows(AssertionError.class,
                 () -> Parallelism.parallelFor(0, 100, 1, (from, to) -> {
                     if (Thread.currentThread() == caller) {
+                        await(workerStarted);
                         throw new AssertionError("caller chunk failed");
                     }
+                    workerStarted.countDown();
                     sleep(50);
                     finishedOthers.incrementAndGet();
                 }));
@@ -139,12 +140,46 @@ class ParallelismTest {
     @Test
     void everyFailureIsReportedOnceFirstOthersSuppressed() {
         Parallelism.setThreads(2);
+        CountDownLatch bothStarted = new CountDownLatch(2);
         RuntimeException thrown = assertThrows(RuntimeException.class,
                 () -> Parallelism.parallelFor(0, 100, 1, (from, to) -> {
+                    bothStarted.countDown();
+                    await(bothStarted);
                     throw new RuntimeException("chunk " + from);
                 }));
         assertEquals(1, thrown.getSuppressed().length);
         assertNotSame(thrown, thrown.getSuppressed()[0]);
+    }
+
+    @Test
+    void busyWorkersDoNotHoldUpTheCaller() throws InterruptedException {
+        Parallelism.setThreads(2); // one worker
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch workerBlocked = new CountDownLatch(1);
+        Thread other = new Thread(() -> Parallelism.parallelFor(0, 2, 1, (from, to) -> {
+            if (Thread.currentThread().getName().startsWith("tapegrad-worker")) {
+                workerBlocked.countDown();
+                await(release);
+            } else {
+                await(workerBlocked);
+            }
+        }));
+        other.start();
+        try {
+            await(workerBlocked);
+            AtomicInteger count = new AtomicInteger();
+            assertTimeoutPreemptively(DEADLOCK_TIMEOUT, () -> {
+                Thread caller = Thread.currentThread();
+                Parallelism.parallelFor(0, 100, 1, (from, to) -> {
+                    assertSame(caller, Thread.currentThread(), "the only worker is busy");
+                    count.addAndGet(to - from);
+                });
+            });
+            assertEquals(100, count.get());
+        } finally {
+            release.countDown();
+            other.join();
+        }
     }
 
     @Test
@@ -205,6 +240,14 @@ class ParallelismTest {
         Parallelism.parallelFor(5, 2, 1, (from, to) -> {
             throw new AssertionError("called");
         });
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertTrue(latch.await(10, TimeUnit.SECONDS), "timed out waiting for another chunk");
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void sleep(long millis) {
