@@ -100,6 +100,8 @@ public final class Gemm {
     static final long DIRECT_MAX_WORK = 8L * 8 * 8;
     /** C narrower than this uses dot products: the kernel's j loops would be too short. */
     static final int BLOCKED_MIN_N = 8;
+    /** Fewest columns per thread when a product with few rows is split by columns. */
+    static final int MIN_SPLIT_COLUMNS = 64;
     /** Matrix–vector multiply-adds at or above which the product is split across threads (2¹⁷). */
     static final long PARALLEL_MIN_VECTOR_WORK = 1L << 17;
 
@@ -418,32 +420,29 @@ public final class Gemm {
     private static void blocked(int m, int n, int k, double[] a, int aOff, boolean transA, double[] b, int bOff,
             boolean transB, double[] c, int cOff, boolean acc) {
         int t = Parallelism.threads();
-        if (t == 1 || (long) m * n * k < PARALLEL_MIN_WORK) {
-            blockedRange(0, m, 0, n, m, n, k, a, aOff, transA, b, bOff, transB, c, cOff, acc);
-        } else if (n >= 2 * 32 && n >= m / 4) {
-            // split columns: each thread packs only its own B panels
-            Parallelism.parallelFor(0, n, 32, (from, to) ->
-                    blockedRange(0, m, from, to, m, n, k, a, aOff, transA, b, bOff, transB, c, cOff, acc));
+        boolean parallel = t > 1 && (long) m * n * k >= PARALLEL_MIN_WORK;
+        int rowGroups = (m + MR - 1) / MR;
+        if (parallel && rowGroups < 2 * t && n >= 2 * MIN_SPLIT_COLUMNS) {
+            // too few rows to share out: split the columns, each thread packing its own B panels
+            Parallelism.parallelFor(0, n, MIN_SPLIT_COLUMNS, (from, to) ->
+                    blockedColumns(from, to, false, m, n, k, a, aOff, transA, b, bOff, transB, c, cOff, acc));
         } else {
-            // tall and narrow C: split rows, in whole micro-panels; each thread packs its own B
-            int panels = (m + MR - 1) / MR;
-            Parallelism.parallelFor(0, panels, 4, (from, to) ->
-                    blockedRange(from * MR, Math.min(m, to * MR), 0, n, m, n, k, a, aOff, transA, b, bOff, transB, c,
-                            cOff, acc));
+            blockedColumns(0, n, parallel, m, n, k, a, aOff, transA, b, bOff, transB, c, cOff, acc);
         }
     }
 
-    /** Computes rows [rowFrom, rowTo) × columns [colFrom, colTo) of C on the current thread. */
-    private static void blockedRange(int rowFrom, int rowTo, int colFrom, int colTo, int m, int n, int k,
-            double[] a, int aOff, boolean transA, double[] b, int bOff, boolean transB, double[] c, int cOff,
-            boolean acc) {
-        Scratch s = SCRATCH.get();
-        double[][] bRows = s.bRows;
-        double[][] cRows = s.cRows;
-        double[] aPack = s.aPack;
+    /**
+     * Computes columns [colFrom, colTo) of C. Each packed B panel is used by all rows of C; with
+     * {@code shareRows} the threads share it, claiming groups of rows as they become free (so a
+     * thread slowed down by the rest of the machine simply takes fewer).
+     */
+    private static void blockedColumns(int colFrom, int colTo, boolean shareRows, int m, int n, int k, double[] a,
+            int aOff, boolean transA, double[] b, int bOff, boolean transB, double[] c, int cOff, boolean acc) {
+        double[][] bRows = SCRATCH.get().bRows;
         // equal panels of at most KC (+2) rows, each a multiple of KU after zero padding
         int panels = (k + KC - 1) / KC;
         int kcStep = roundUp((k + panels - 1) / panels, KU);
+        int rowGroups = (m + MR - 1) / MR;
         for (int jc = colFrom; jc < colTo; jc += NC) {
             int nc = Math.min(NC, colTo - jc);
             for (int pc = 0; pc < k; pc += kcStep) {
@@ -451,12 +450,32 @@ public final class Gemm {
                 int kcPadded = roundUp(kc, KU);
                 packB(bRows, b, bOff, transB, n, k, pc, kc, kcPadded, jc, nc);
                 boolean overwrite = pc == 0 && !acc;
-                for (int i = rowFrom; i < rowTo; i += MR) {
-                    int mr = Math.min(MR, rowTo - i);
-                    packA(aPack, a, aOff, transA, m, k, i, mr, pc, kc, kcPadded);
-                    kernel(aPack, bRows, cRows, kcPadded, nc, c, cOff + i * n + jc, n, mr, overwrite);
+                int ci = cOff + jc;
+                int p0 = pc;
+                if (shareRows) {
+                    Parallelism.parallelFor(0, rowGroups, 1, (from, to) -> panelRows(from * MR,
+                            Math.min(m, to * MR), bRows, kc, kcPadded, nc, overwrite, m, k, a, aOff, transA, p0, c,
+                            ci, n));
+                } else {
+                    panelRows(0, m, bRows, kc, kcPadded, nc, overwrite, m, k, a, aOff, transA, p0, c, ci, n);
                 }
             }
+        }
+    }
+
+    /**
+     * Rows [rowFrom, rowTo) of one packed panel's product, on the current thread:
+     * {@code C[i][j] (+)= Σ_p op(A)[i][pc + p]·bRows[p][j]} for p < kc and j < nc, where
+     * {@code ci} is the index of C[0][jc].
+     */
+    private static void panelRows(int rowFrom, int rowTo, double[][] bRows, int kc, int kcPadded, int nc,
+            boolean overwrite, int m, int k, double[] a, int aOff, boolean transA, int pc, double[] c, int ci,
+            int ldc) {
+        Scratch s = SCRATCH.get();
+        for (int i = rowFrom; i < rowTo; i += MR) {
+            int mr = Math.min(MR, rowTo - i);
+            packA(s.aPack, a, aOff, transA, m, k, i, mr, pc, kc, kcPadded);
+            kernel(s.aPack, bRows, s.cRows, kcPadded, nc, c, ci + i * ldc, ldc, mr, overwrite);
         }
     }
 
@@ -548,7 +567,7 @@ public final class Gemm {
      * <p>C2 (JDK 17) vectorises this loop nest only while its method contains no other loop, so
      * (measured: 3× slower otherwise) there are no remainder loops for kc % 3 (the panels are
      * zero-padded instead), the row copies are written out rather than looped over, and the
-     * method must not be inlined into {@link #blockedRange}: its bytecode, copies included, stays
+     * method must not be inlined into {@link #panelRows}: its bytecode, copies included, stays
      * above C2's inlining limit for hot methods ({@code -XX:FreqInlineSize}, 325 bytes).
      */
     private static void kernel(double[] aPack, double[][] bRows, double[][] cRows, int kc, int nc, double[] c,

@@ -23,9 +23,11 @@ import java.util.concurrent.locks.LockSupport;
  * without touching the pool or allocating, when {@code threads() == 1}, when the range is shorter
  * than {@code 2 * minChunk}, or when it is called from inside another parallel region (from a
  * worker, or from the caller's own chunk): nested parallelism therefore never deadlocks and never
- * oversubscribes the cores. Otherwise the range is cut into at most {@code threads()} contiguous
- * chunks of at least {@code minChunk} indices, which the calling thread and the workers claim as
- * they become free; the calling thread always takes part, and returns when all are done.
+ * oversubscribes the cores. Otherwise the range is cut into up to {@value #CHUNKS_PER_THREAD}
+ * contiguous chunks per thread, of at least {@code minChunk} indices each, which the calling thread
+ * and the workers claim in order as they become free: a thread that is slowed down (the machine
+ * is shared, or its chunks are harder) simply takes fewer. The calling thread always takes part,
+ * and returns when all chunks are done.
  *
  * <p>This class is thread-safe: several application threads may call {@code parallelFor}
  * concurrently (their chunks share the workers).
@@ -47,6 +49,11 @@ public final class Parallelism {
     /** System property that sets the initial number of threads. */
     public static final String THREADS_PROPERTY = "tapegrad.threads";
 
+    /**
+     * Chunks per thread a range is cut into (when long enough): threads that finish early, or
+     * start late because the machine is busy, even out by claiming more or fewer chunks.
+     */
+    static final int CHUNKS_PER_THREAD = 4;
     /** How long the caller spins for the other chunks before parking (a few µs). */
     private static final int SPIN_ITERATIONS = 200;
     private static final Object LOCK = new Object();
@@ -90,11 +97,13 @@ public final class Parallelism {
     }
 
     /**
-     * Runs {@code body} over {@code [start, end)}, split into at most {@link #threads()} contiguous
-     * chunks of at least {@code minChunk} indices that run in parallel; every index is covered by
-     * exactly one chunk. Returns when all chunks have finished. Runs inline (one call {@code body.run(start, end)} on
-     * the calling thread) when {@code threads() == 1}, when {@code end - start < 2 * minChunk}, or
-     * when called from inside a parallel region. Does nothing when {@code end <= start}.
+     * Runs {@code body} over {@code [start, end)}, split into at most
+     * {@value #CHUNKS_PER_THREAD}·{@link #threads()} contiguous chunks of at least {@code minChunk}
+     * indices (of equal size, give or take one) that run in parallel; every index is covered by
+     * exactly one chunk. Returns when all chunks have finished. Runs inline (one call
+     * {@code body.run(start, end)} on the calling thread) when {@code threads() == 1}, when
+     * {@code end - start < 2 * minChunk}, or when called from inside a parallel region. Does
+     * nothing when {@code end <= start}.
      *
      * <p>The chunks are claimed in order by the caller and the workers as each becomes free, so the
      * caller may run several of them (all of them when the workers are busy elsewhere).
@@ -105,7 +114,7 @@ public final class Parallelism {
      *
      * @param start    first index, inclusive
      * @param end      end index, exclusive
-     * @param minChunk smallest number of indices worth giving a thread, at least 1
+     * @param minChunk smallest number of indices worth a chunk of their own, at least 1
      * @param body     the loop body
      * @throws IllegalArgumentException if {@code minChunk < 1}
      */
@@ -123,8 +132,8 @@ public final class Parallelism {
             body.run(start, end);
             return;
         }
-        int parts = (int) Math.min(t, len / minChunk);
-        runChunks(start, len, parts, body);
+        int parts = (int) Math.min((long) t * CHUNKS_PER_THREAD, len / minChunk);
+        runChunks(start, len, parts, Math.min(parts, t) - 1, body);
     }
 
     /** @return whether the current thread is a pool worker or is running its own chunk of a region */
@@ -132,10 +141,10 @@ public final class Parallelism {
         return Thread.currentThread() instanceof Worker || IN_REGION.get()[0];
     }
 
-    private static void runChunks(int start, long len, int parts, IntRangeBody body) {
+    private static void runChunks(int start, long len, int parts, int helpers, IntRangeBody body) {
         Region region = new Region(start, len, parts, body);
         ExecutorService executor = executor();
-        for (int i = 1; i < parts; i++) {
+        for (int i = 0; i < helpers; i++) {
             try {
                 executor.execute(region::help);
             } catch (RejectedExecutionException e) {

@@ -31,11 +31,16 @@ class ParallelismProperties {
             for (int i = 0; i < length; i++) {
                 assertEquals(1, visits.get(i), "index " + (start + i));
             }
-            assertTrue(chunks.size() <= threads, "at most one chunk per thread");
+            assertTrue(chunks.size() <= threads * Parallelism.CHUNKS_PER_THREAD, "too many chunks");
             if (chunks.size() > 1) {
+                int smallest = Integer.MAX_VALUE;
+                int largest = 0;
                 for (int[] chunk : chunks) {
-                    assertTrue(chunk[1] - chunk[0] >= minChunk, "chunk smaller than minChunk");
+                    smallest = Math.min(smallest, chunk[1] - chunk[0]);
+                    largest = Math.max(largest, chunk[1] - chunk[0]);
                 }
+                assertTrue(smallest >= minChunk, "chunk smaller than minChunk");
+                assertTrue(largest - smallest <= 1, "chunks of unequal size");
             } else {
                 assertEquals(length == 0 ? 0 : 1, chunks.size());
             }
