@@ -49,8 +49,8 @@ import java.util.Objects;
  * That dictates a packed, cache-blocked design in the style of GotoBLAS, turned so that the
  * vector dimension is the column index j:
  * <ol>
- *   <li>C is cut into column blocks of {@value #NC} (one set per thread when split), k into about
- *       equal panels of at most {@value #KC} (+2).</li>
+ *   <li>C is cut into column blocks of {@value #NC}, k into about equal panels of at most
+ *       {@value #KC} (+2).</li>
  *   <li>The panel op(B)[pc..pc+kc)[jc..jc+nc) is packed into {@code kc} separate row arrays
  *       (copied, or for transB transposed 8 rows at a time), zero-padded to a multiple of 3 rows.
  *       At 256×512 it is 1 MiB: it lives in L2/L3 and is streamed once per 3 rows of C; its
@@ -77,10 +77,12 @@ import java.util.Objects;
  *       dot products of rows of op(A) with rows of op(B)ᵀ (transposing into scratch if needed).</li>
  * </ul>
  * Products of at least {@value #PARALLEL_MIN_WORK} multiply-adds (m·n·k, 64³: about 25 µs on one
- * core, so that the ~10 µs of handing work to another thread pays off) are split across
- * {@link Parallelism}, by columns of C (each thread packs only its own B panels) or, when C is tall
- * and narrow, by groups of rows; matrix–vector products of at least
- * {@value #PARALLEL_MIN_VECTOR_WORK} multiply-adds (about 25 µs) are split by output elements.
+ * core, so that the ~10 µs of handing work to another thread can pay off) are split across
+ * {@link Parallelism}: the caller packs each B panel and all threads share it, claiming groups of 3
+ * rows of C as they become free (when C has fewer than 2·threads such groups, its columns are
+ * split instead, each thread packing its own panels). Matrix–vector products of at least
+ * {@value #PARALLEL_MIN_VECTOR_WORK} multiply-adds are split by output elements. Threads only
+ * ever split C, never a sum, so the result does not depend on their number.
  */
 public final class Gemm {
 
