@@ -78,7 +78,7 @@ import java.util.Objects;
  * </ul>
  * Products of at least {@value #PARALLEL_MIN_WORK} multiply-adds (m·n·k, 64³: about 25 µs on one
  * core, so that the ~10 µs of handing work to another thread can pay off) are split across
- * {@link Parallelism}: the caller packs each B panel and all threads share it, claiming groups of 3
+ * {@link Parallelism}: the threads pack each B panel together, then share it, claiming groups of 3
  * rows of C as they become free (when C has fewer than 2·threads such groups, its columns are
  * split instead, each thread packing its own panels). Matrix–vector products of at least
  * {@value #PARALLEL_MIN_VECTOR_WORK} multiply-adds are split by output elements. Threads only
@@ -450,15 +450,19 @@ public final class Gemm {
             for (int pc = 0; pc < k; pc += kcStep) {
                 int kc = Math.min(kcStep, k - pc);
                 int kcPadded = roundUp(kc, KU);
-                packB(bRows, b, bOff, transB, n, k, pc, kc, kcPadded, jc, nc);
                 boolean overwrite = pc == 0 && !acc;
                 int ci = cOff + jc;
                 int p0 = pc;
+                int j0 = jc;
                 if (shareRows) {
+                    // pack together, then compute together: two short parallel loops per panel
+                    Parallelism.parallelFor(0, kcPadded, 16,
+                            (from, to) -> packB(bRows, from, to, b, bOff, transB, n, k, p0, kc, j0, nc));
                     Parallelism.parallelFor(0, rowGroups, 1, (from, to) -> panelRows(from * MR,
                             Math.min(m, to * MR), bRows, kc, kcPadded, nc, overwrite, m, k, a, aOff, transA, p0, c,
                             ci, n));
                 } else {
+                    packB(bRows, 0, kcPadded, b, bOff, transB, n, k, pc, kc, jc, nc);
                     panelRows(0, m, bRows, kc, kcPadded, nc, overwrite, m, k, a, aOff, transA, p0, c, ci, n);
                 }
             }
@@ -485,14 +489,18 @@ public final class Gemm {
         return (x + multiple - 1) / multiple * multiple;
     }
 
-    /** bRows[p][j] = op(B)[pc + p][jc + j] for p < kc, j < nc; zero for kc <= p < kcPadded. */
-    private static void packB(double[][] bRows, double[] b, int bOff, boolean transB, int n, int k, int pc, int kc,
-            int kcPadded, int jc, int nc) {
-        for (int p = kc; p < kcPadded; p++) {
+    /**
+     * Packs rows [pFrom, pTo) of a panel: bRows[p][j] = op(B)[pc + p][jc + j] for p < kc and
+     * j < nc, zero for kc <= p < kcPadded.
+     */
+    private static void packB(double[][] bRows, int pFrom, int pTo, double[] b, int bOff, boolean transB, int n,
+            int k, int pc, int kc, int jc, int nc) {
+        for (int p = Math.max(pFrom, kc); p < pTo; p++) {
             Arrays.fill(bRows[p], 0, nc, 0.0);
         }
+        int pEnd = Math.min(pTo, kc);
         if (!transB) {
-            for (int p = 0; p < kc; p++) {
+            for (int p = pFrom; p < pEnd; p++) {
                 System.arraycopy(b, bOff + (pc + p) * n + jc, bRows[p], 0, nc);
             }
         } else {
@@ -503,7 +511,7 @@ public final class Gemm {
             for (; j + 7 < nc; j += 8) {
                 int s0 = bOff + (jc + j) * k + pc, s1 = s0 + k, s2 = s1 + k, s3 = s2 + k;
                 int s4 = s3 + k, s5 = s4 + k, s6 = s5 + k, s7 = s6 + k;
-                for (int p = 0; p < kc; p++) {
+                for (int p = pFrom; p < pEnd; p++) {
                     double[] row = bRows[p];
                     row[j] = b[s0 + p];
                     row[j + 1] = b[s1 + p];
@@ -517,7 +525,7 @@ public final class Gemm {
             }
             for (; j < nc; j++) {
                 int s0 = bOff + (jc + j) * k + pc;
-                for (int p = 0; p < kc; p++) {
+                for (int p = pFrom; p < pEnd; p++) {
                     bRows[p][j] = b[s0 + p];
                 }
             }
