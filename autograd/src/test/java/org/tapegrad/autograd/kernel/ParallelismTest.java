@@ -226,6 +226,27 @@ class ParallelismTest {
     }
 
     @Test
+    void replacedPoolsLetTheirWorkersExit() throws InterruptedException {
+        for (int round = 0; round < 5; round++) {
+            Parallelism.setThreads(round % 2 == 0 ? 3 : 2);
+            AtomicInteger count = new AtomicInteger();
+            Parallelism.parallelFor(0, 300, 1, (from, to) -> count.addAndGet(to - from));
+            assertEquals(300, count.get());
+        }
+        long deadline = System.nanoTime() + DEADLOCK_TIMEOUT.toNanos();
+        while (liveWorkers() > 2 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(2, liveWorkers(), "only the current pool's threads() - 1 workers remain");
+    }
+
+    private static long liveWorkers() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith("tapegrad-worker"))
+                .count();
+    }
+
+    @Test
     void rejectsNonPositiveMinChunk() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Parallelism.parallelFor(0, 10, 0, (from, to) -> { }));
