@@ -473,6 +473,10 @@ public final class Tensor {
             throw new ShapeException("setGrad: assigned grad has shape " + Shapes.format(newGrad.shape)
                     + " but the tensor has shape " + Shapes.format(shape));
         }
+        if (newGrad != null && newGrad.dtype != dtype) {
+            throw new IllegalArgumentException("setGrad: assigned grad has dtype " + newGrad.dtype
+                    + " but the tensor has dtype " + dtype);
+        }
         this.grad = newGrad;
     }
 
@@ -580,6 +584,13 @@ public final class Tensor {
 
     private Tensor inPlace(String op, Arithmetic.Kernel kernel, Tensor other) {
         checkInPlace(op);
+        for (int d = 0; d < shape.length; d++) {
+            if (strides[d] == 0 && shape[d] > 1) {
+                throw new IllegalArgumentException(op + ": unsupported operation: more than one element of the "
+                        + "written-to tensor (an expanded view of shape " + Shapes.format(shape)
+                        + ") refers to a single memory location; call contiguous() first");
+            }
+        }
         Arithmetic.applyInPlace(op, kernel, this, other);
         storage.bumpVersion();
         return this;

@@ -192,4 +192,23 @@ class BadInputMessagesTest {
         assertRefused(IllegalStateException.class, () -> t(3).registerHook(g -> g), "registerHook:");
         assertRefused(ShapeException.class, () -> x.setGrad(t(2)), "setGrad:", "[2]", "[3]");
     }
+
+    @Test
+    void writingInPlaceIntoAnExpandedViewIsRefused() {
+        Tensor expanded = Tensor.zeros(DType.FLOAT64, 1, 3).expand(4, 3);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> expanded.fill(1.0));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("fill")
+                && e.getMessage().contains("[4, 3]") && e.getMessage().contains("single memory location"),
+                e.getMessage());
+    }
+
+    @Test
+    void aGradientOfAnotherDtypeIsRefused() {
+        Tensor x = Tensor.zeros(DType.FLOAT64, 2);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> x.setGrad(Tensor.zeros(DType.FLOAT32, 2)));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("float32")
+                && e.getMessage().contains("float64"), e.getMessage());
+    }
 }

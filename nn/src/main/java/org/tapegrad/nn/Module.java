@@ -21,7 +21,7 @@ import org.tapegrad.autograd.Tensor;
  *
  * <h2>Parameters, buffers, children</h2>
  * A <b>parameter</b> is a leaf {@link Tensor} that requires grad and is registered with
- * {@link #registerParameter}; tapegrad has no {@code Parameter} subclass ({@code Tensor} is final), so a
+ * {@link #registerParameter} (see {@link Parameter}); tapegrad has no {@code Parameter} subclass ({@code Tensor} is final), so a
  * parameter is an ordinary tensor and goes straight into any operation. A <b>buffer</b>
  * ({@link #registerBuffer}) is state that is saved and loaded but not trained, such as BatchNorm's
  * running statistics. <b>Children</b> ({@link #registerModule}) are sub-modules. All three keep their

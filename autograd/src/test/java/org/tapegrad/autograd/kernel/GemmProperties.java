@@ -1,0 +1,116 @@
+package org.tapegrad.autograd.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/** {@link Gemm#multiply} agrees with {@link Gemm#multiplyNaive} on every layout, size and offset. */
+class GemmProperties {
+
+    /**
+     * Allowed difference from the naive product, relative to {@code k·max|a|·max|b|} (plus
+     * {@code max|C|} when accumulating): both sums have rounding error below {@code k·ε} of that.
+     */
+    static final double RELATIVE_TOLERANCE = 1e-12;
+
+    /** One product to check: sizes, layouts, offsets into the arrays, and a seed for the values. */
+    record Case(int m, int n, int k, boolean transA, boolean transB, boolean accumulate, int aOffset, int bOffset,
+            int cOffset, long seed) {
+    }
+
+    @Property(tries = 600)
+    void smallProductsMatchNaive(@ForAll("smallCases") Case c) {
+        check(c);
+    }
+
+    /** Sizes past the panel sizes (256), on two threads: exercises the packed, blocked, split path. */
+    @Property(tries = 12)
+    void largeProductsOnTwoThreadsMatchNaive(@ForAll("largeCases") Case c) {
+        int previous = Parallelism.threads();
+        Parallelism.setThreads(2);
+        try {
+            check(c);
+        } finally {
+            Parallelism.setThreads(previous);
+        }
+    }
+
+    @Provide
+    Arbitrary<Case> smallCases() {
+        return cases(Arbitraries.integers().between(0, 70));
+    }
+
+    @Provide
+    Arbitrary<Case> largeCases() {
+        return cases(Arbitraries.integers().between(1, 300));
+    }
+
+    private static Arbitrary<Case> cases(Arbitrary<Integer> size) {
+        Arbitrary<int[]> dims = Combinators.combine(size, size, size).as((m, n, k) -> new int[] {m, n, k});
+        Arbitrary<Integer> offset = Arbitraries.integers().between(0, 3);
+        Arbitrary<int[]> offsets = Combinators.combine(offset, offset, offset).as((a, b, c) -> new int[] {a, b, c});
+        Arbitrary<Boolean> flag = Arbitraries.of(false, true);
+        return Combinators.combine(dims, offsets, flag, flag, flag, Arbitraries.longs())
+                .as((d, o, ta, tb, acc, seed) -> new Case(d[0], d[1], d[2], ta, tb, acc, o[0], o[1], o[2], seed));
+    }
+
+    /** Runs both implementations on the same random data and compares everything they may touch. */
+    static void check(Case t) {
+        Random rnd = new Random(t.seed());
+        int aSize = t.m() * t.k();
+        int bSize = t.k() * t.n();
+        int cSize = t.m() * t.n();
+        // different magnitudes per operand, and a tail after each matrix that must not be read or written
+        double[] a = random(rnd, t.aOffset() + aSize + 2, 1.0);
+        double[] b = random(rnd, t.bOffset() + bSize + 2, 3.0);
+        double[] c = random(rnd, t.cOffset() + cSize + 2, 5.0);
+        double[] a0 = a.clone();
+        double[] b0 = b.clone();
+        double[] expected = c.clone();
+        Gemm.multiplyNaive(t.m(), t.n(), t.k(), a, t.aOffset(), t.transA(), b, t.bOffset(), t.transB(), expected,
+                t.cOffset(), t.accumulate());
+        double[] actual = c.clone();
+        Gemm.multiply(t.m(), t.n(), t.k(), a, t.aOffset(), t.transA(), b, t.bOffset(), t.transB(), actual,
+                t.cOffset(), t.accumulate());
+
+        assertArrayEquals(a0, a, "A must not be modified");
+        assertArrayEquals(b0, b, "B must not be modified");
+        double scale = t.k() * maxAbs(a) * maxAbs(b) + (t.accumulate() ? maxAbs(c) : 0.0);
+        double tolerance = RELATIVE_TOLERANCE * Math.max(scale, Double.MIN_NORMAL);
+        for (int i = 0; i < c.length; i++) {
+            boolean inC = i >= t.cOffset() && i < t.cOffset() + cSize;
+            if (inC) {
+                int at = i;
+                double diff = Math.abs(actual[i] - expected[i]);
+                assertTrue(diff <= tolerance, () -> "C differs at " + at + ": " + actual[at] + " vs naive "
+                        + expected[at] + " (tolerance " + tolerance + ") for " + t);
+            } else {
+                assertEquals(c[i], actual[i], 0.0, "element " + i + " outside C was modified");
+            }
+        }
+    }
+
+    static double[] random(Random rnd, int size, double scale) {
+        double[] v = new double[size];
+        for (int i = 0; i < size; i++) {
+            v[i] = (rnd.nextDouble() * 2 - 1) * scale;
+        }
+        return v;
+    }
+
+    private static double maxAbs(double[] v) {
+        double max = 0;
+        for (double x : v) {
+            max = Math.max(max, Math.abs(x));
+        }
+        return max;
+    }
+}

@@ -1,0 +1,175 @@
+package org.tapegrad.autograd.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Edge cases, argument checking and thread-count independence of {@link Gemm}. */
+class GemmTest {
+
+    private int previousThreads;
+
+    @BeforeEach
+    void rememberThreads() {
+        previousThreads = Parallelism.threads();
+    }
+
+    @AfterEach
+    void restoreThreads() {
+        Parallelism.setThreads(previousThreads);
+    }
+
+    private static GemmProperties.Case product(int m, int n, int k, boolean transA, boolean transB, boolean acc) {
+        return new GemmProperties.Case(m, n, k, transA, transB, acc, 1, 2, 3, 31L * m + 17L * n + k);
+    }
+
+    @Test
+    void knownSmallProduct() {
+        // [1 2 3; 4 5 6] · [7 8; 9 10; 11 12] = [58 64; 139 154]
+        double[] a = {1, 2, 3, 4, 5, 6};
+        double[] b = {7, 8, 9, 10, 11, 12};
+        double[] c = new double[4];
+        Gemm.multiply(2, 2, 3, a, 0, false, b, 0, false, c, 0, false);
+        assertArrayEquals(new double[] {58, 64, 139, 154}, c, 0.0);
+        // Aᵀ stored 3×2 and Bᵀ stored 2×3 give the same product
+        double[] at = {1, 4, 2, 5, 3, 6};
+        double[] bt = {7, 9, 11, 8, 10, 12};
+        double[] c2 = {1, 1, 1, 1};
+        Gemm.multiply(2, 2, 3, at, 0, true, bt, 0, true, c2, 0, true);
+        assertArrayEquals(new double[] {59, 65, 140, 155}, c2, 0.0);
+    }
+
+    @Test
+    void matrixVectorProductsMatchNaiveInEveryLayout() {
+        for (int threads : new int[] {1, 2}) {
+            Parallelism.setThreads(threads);
+            for (int size : new int[] {1, 2, 3, 7, 300, 513}) {
+                for (int other : new int[] {1, 5, 301}) {
+                    for (boolean ta : new boolean[] {false, true}) {
+                        for (boolean tb : new boolean[] {false, true}) {
+                            GemmProperties.check(product(size, 1, other, ta, tb, false)); // y = op(A)·x
+                            GemmProperties.check(product(1, size, other, ta, tb, true)); // y = x·op(B)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void blockedPathAcrossSeveralPanelsMatchesNaive() {
+        // n > 512 and k > 256: several column blocks and k panels, k not a multiple of 3
+        Parallelism.setThreads(1);
+        GemmProperties.check(product(7, 517, 515, false, true, true));
+        Parallelism.setThreads(2);
+        GemmProperties.check(product(261, 517, 515, false, false, true));
+        GemmProperties.check(product(515, 70, 300, true, true, false)); // tall C: split by rows
+        GemmProperties.check(product(2000, 5, 40, true, false, true)); // narrow C: dot products
+    }
+
+    @Test
+    void resultDoesNotDependOnTheNumberOfThreads() {
+        int[][] shapes = {{200, 300, 270}, {600, 1, 600}, {1, 600, 600}, {700, 20, 64}, {2000, 5, 40}};
+        for (int[] s : shapes) {
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) {
+                    Random rnd = new Random(5);
+                    double[] a = GemmProperties.random(rnd, s[0] * s[2], 1);
+                    double[] b = GemmProperties.random(rnd, s[2] * s[1], 1);
+                    double[] one = new double[s[0] * s[1]];
+                    double[] two = new double[s[0] * s[1]];
+                    Parallelism.setThreads(1);
+                    Gemm.multiply(s[0], s[1], s[2], a, 0, ta, b, 0, tb, one, 0, false);
+                    Parallelism.setThreads(2);
+                    Gemm.multiply(s[0], s[1], s[2], a, 0, ta, b, 0, tb, two, 0, false);
+                    assertArrayEquals(one, two, 0.0, () -> Arrays.toString(s) + " transA=" + ta + " transB=" + tb);
+                }
+            }
+        }
+    }
+
+    @Test
+    void zeroDepthZeroesCOrLeavesItWhenAccumulating() {
+        double[] c = {9, 1, 2, 3, 4, 9};
+        Gemm.multiply(2, 2, 0, new double[0], 0, false, new double[0], 0, true, c, 1, true);
+        assertArrayEquals(new double[] {9, 1, 2, 3, 4, 9}, c, 0.0);
+        Gemm.multiply(2, 2, 0, new double[0], 0, false, new double[0], 0, true, c, 1, false);
+        assertArrayEquals(new double[] {9, 0, 0, 0, 0, 9}, c, 0.0);
+    }
+
+    @Test
+    void emptyResultTouchesNothing() {
+        double[] c = {1, 2};
+        Gemm.multiply(0, 2, 3, new double[0], 0, false, new double[6], 0, false, c, 0, false);
+        Gemm.multiply(2, 0, 3, new double[6], 0, false, new double[0], 0, false, c, 0, false);
+        assertArrayEquals(new double[] {1, 2}, c, 0.0);
+    }
+
+    @Test
+    void rejectsNegativeSizesNamingThem() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.multiply(2, -1, 3, new double[6], 0, false, new double[6], 0, false, new double[6], 0,
+                        false));
+        assertEquals("gemm: sizes must be >= 0, got m=2, n=-1, k=3", e.getMessage());
+    }
+
+    @Test
+    void rejectsArraysTooShortForTheirOffsetAndSize() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.multiply(2, 4, 3, new double[6], 0, false, new double[12], 1, false, new double[8], 0,
+                        false));
+        assertEquals("gemm: array b too short: needs bOffset + k*n = 1 + 12 = 13 elements, has 12 (m=2, n=4, k=3)",
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.multiply(2, 4, 3, new double[5], 0, true, new double[12], 0, false, new double[8], 0,
+                        false));
+        assertEquals("gemm: array a too short: needs aOffset + m*k = 0 + 6 = 6 elements, has 5 (m=2, n=4, k=3)",
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.multiply(2, 4, 3, new double[6], 0, false, new double[12], 0, false, new double[8], 2,
+                        false));
+        assertEquals("gemm: array c too short: needs cOffset + m*n = 2 + 8 = 10 elements, has 8 (m=2, n=4, k=3)",
+                e.getMessage());
+    }
+
+    @Test
+    void rejectsNegativeOffsets() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.multiply(1, 1, 1, new double[1], -1, false, new double[1], 0, false, new double[1], 0,
+                        false));
+        assertEquals("gemm: aOffset must be >= 0, got -1 (m=1, n=1, k=1)", e.getMessage());
+    }
+
+    @Test
+    void rejectsCOverlappingAnInput() {
+        double[] shared = new double[10];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.multiply(2, 2, 2, shared, 0, false, new double[4], 0, false, shared, 3, false));
+        assertEquals("gemm: c [3, 7) overlaps a [0, 4) in the same array", e.getMessage());
+        // disjoint regions of one array are fine
+        Gemm.multiply(2, 2, 2, shared, 0, false, shared, 4, false, new double[4], 0, false);
+        Gemm.multiply(1, 2, 2, shared, 0, false, new double[4], 0, false, shared, 2, false);
+    }
+
+    @Test
+    void naiveReferenceChecksItsArgumentsToo() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.multiplyNaive(-1, 1, 1, new double[1], 0, false, new double[1], 0, false, new double[1], 0,
+                        false));
+        assertTrue(e.getMessage().startsWith("gemm: sizes must be >= 0"), e.getMessage());
+    }
+
+    @Test
+    void rejectsNullArrays() {
+        NullPointerException e = assertThrows(NullPointerException.class,
+                () -> Gemm.multiply(1, 1, 1, new double[1], 0, false, null, 0, false, new double[1], 0, false));
+        assertEquals("gemm: b is null", e.getMessage());
+    }
+}
