@@ -1,0 +1,90 @@
+package org.tapegrad.examples;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.tapegrad.autograd.kernel.Parallelism;
+import org.tapegrad.examples.bench.BenchSizes;
+import org.tapegrad.examples.bench.Benchmark;
+import org.tapegrad.examples.bench.Workload;
+import org.tapegrad.examples.report.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bench}: times the workloads PyTorch's figures in PERFORMANCE.md were measured on, and prints one
+ * JSON object of medians (seconds, or GFLOPS for the matrix products) and the thread count.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Times tapegrad on the workloads of PERFORMANCE.md: the conv seed experiment (kaiming, 40 "
+                + "epochs), a 100 × 512×512 matrix–vector chain, a 100-layer MLP forward+backward, 10 training "
+                + "steps of a small CNN on MNIST-sized input, and 1024×1024 matrix products in float32 and float64.",
+            "Each workload is warmed up, then run R times; prints one JSON object with the median of each "
+                    + "(seconds; GFLOPS for matmul) and the number of threads. Progress goes to stderr."})
+final class BenchCommand implements Callable<Integer> {
+    /** Least warm-up time per workload at full size. */
+    static final double WARMUP_SECONDS = 1.0;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "threads for all of tapegrad's parallel work (default: the number of cores)")
+    Integer threads;
+
+    @Option(names = "--runs", paramLabel = "R", defaultValue = "5",
+            description = "timed runs per workload, after the warm-up (default: ${DEFAULT-VALUE})")
+    int runs;
+
+    @Option(names = "--workload", paramLabel = "NAME",
+            description = "run only this workload (repeatable): seedexp, chain, mlp, cnn, matmul-f32, matmul-f64")
+    List<String> workloads;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
+            description = "seed of the workloads' data (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--quick", hidden = true, description = "tiny problem sizes and no warm-up time (for tests)")
+    boolean quick;
+
+    @Override
+    public Integer call() {
+        if (threads != null) {
+            if (threads < 1) {
+                System.err.println("bench: --threads must be at least 1, got " + threads);
+                return 2;
+            }
+            Parallelism.setThreads(threads);
+        }
+        List<Workload> chosen = new ArrayList<>();
+        try {
+            if (workloads == null) {
+                chosen.addAll(List.of(Workload.values()));
+            } else {
+                for (String name : workloads) {
+                    chosen.add(Workload.of(name));
+                }
+            }
+            Benchmark benchmark = new Benchmark(quick ? BenchSizes.quick() : BenchSizes.full(), runs,
+                    quick ? 0.0 : WARMUP_SECONDS, seed, System.err::println);
+            Map<String, Object> json = Json.object();
+            for (Workload w : chosen) {
+                json.put(w.key(), fourDigits(benchmark.measure(w).figure()));
+            }
+            json.put("threads", Parallelism.threads());
+            System.out.println(Json.write(json));
+            return 0;
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
+    }
+
+    /** {@code value} to four significant digits: more would be noise. */
+    static double fourDigits(double value) {
+        if (value == 0 || !Double.isFinite(value)) {
+            return value;
+        }
+        return new BigDecimal(value).round(new MathContext(4)).doubleValue();
+    }
+}
