@@ -75,6 +75,24 @@ public final class Tensor {
         return new Tensor(new Storage(data), s, Shapes.contiguousStrides(s), 0, dtype);
     }
 
+    /**
+     * Like {@link #wrap}, for kernels whose outputs are already values of {@code dtype}, so without the
+     * rounding pass: a sign change, {@code max(x, 0)} or a selection of float32 inputs gives float32
+     * values. The caller guarantees it; rounding again would change nothing but cost a pass over the data.
+     *
+     * @param data not modified, owned by the tensor from now on; every value must be representable in dtype
+     * @throws ShapeException if {@code data.length} is not the number of elements of {@code shape}
+     */
+    public static Tensor wrapExact(double[] data, DType dtype, int... shape) {
+        int[] s = shape.clone();
+        int n = Shapes.numel("tensor", s);
+        if (data.length != n) {
+            throw new ShapeException("tensor: " + data.length + " values cannot fill shape " + Shapes.format(s)
+                    + " (" + n + " elements)");
+        }
+        return new Tensor(new Storage(data), s, Shapes.contiguousStrides(s), 0, dtype);
+    }
+
     /** A float64 tensor holding a copy of {@code data}, with the given shape. */
     public static Tensor of(double[] data, int... shape) {
         return wrap(data.clone(), DType.FLOAT64, shape);

@@ -20,7 +20,7 @@ public final class Pointwise {
      */
     public enum Function {
         /** y = −x; dx = −g. */
-        NEG("neg", false, false) {
+        NEG("neg", false, false, true) {
             @Override
             void forward(double[] x, double[] y, double p) {
                 for (int i = 0; i < x.length; i++) {
@@ -84,7 +84,7 @@ public final class Pointwise {
             }
         },
         /** y = |x|; dx = g · sign(x), with sign(0) = 0. */
-        ABS("abs", true, false) {
+        ABS("abs", true, false, true) {
             @Override
             void forward(double[] x, double[] y, double p) {
                 for (int i = 0; i < x.length; i++) {
@@ -99,19 +99,24 @@ public final class Pointwise {
                 }
             }
         },
-        /** y = max(x, 0); dx = g where x &gt; 0, else 0 (also at x = 0, as PyTorch). */
-        RELU("relu", false, true) {
+        /**
+         * y = max(x, 0); dx = g where y &gt; 0, else 0 (also at x = 0, as PyTorch). A NaN input gives NaN,
+         * as in PyTorch, and a NaN gradient (PyTorch passes g on there). Both loops are branch-free: with
+         * the signs of the inputs random, as they are after a BatchNorm, a branch would be mispredicted
+         * half the time (6 ns per element instead of 1).
+         */
+        RELU("relu", false, true, true) {
             @Override
             void forward(double[] x, double[] y, double p) {
                 for (int i = 0; i < x.length; i++) {
-                    y[i] = x[i] > 0 ? x[i] : 0.0;
+                    y[i] = Math.max(x[i], 0.0);
                 }
             }
 
             @Override
             void backward(double[] x, double[] y, double[] g, double[] dx, double p) {
                 for (int i = 0; i < g.length; i++) {
-                    dx[i] = y[i] > 0 ? g[i] : 0.0;
+                    dx[i] = passWherePositive(y[i], g[i]);
                 }
             }
         },
@@ -183,11 +188,21 @@ public final class Pointwise {
         private final String opName;
         private final boolean backwardUsesInput;
         private final boolean backwardUsesOutput;
+        private final boolean exact;
 
         Function(String opName, boolean backwardUsesInput, boolean backwardUsesOutput) {
+            this(opName, backwardUsesInput, backwardUsesOutput, false);
+        }
+
+        /**
+         * @param exact whether y and dx are always values of the inputs' type (a selection or a sign
+         *              change), so that float32 results need no rounding pass
+         */
+        Function(String opName, boolean backwardUsesInput, boolean backwardUsesOutput, boolean exact) {
             this.opName = opName;
             this.backwardUsesInput = backwardUsesInput;
             this.backwardUsesOutput = backwardUsesOutput;
+            this.exact = exact;
         }
 
         /** The name recorded on the tape. */
@@ -254,7 +269,7 @@ public final class Pointwise {
         double[] in = Kernels.rowMajor(x);
         double[] outData = new double[in.length];
         f.forward(in, outData, parameter);
-        Tensor out = Tensor.wrap(outData, x.dtype(), x.shape());
+        Tensor out = wrap(f, outData, x);
         if (Autograd.needsGrad(x)) {
             Autograd.record(out, new Node(f.opName(), x) {
                 final SavedTensor savedX = f.backwardUsesInput ? save(x) : null;
@@ -266,10 +281,26 @@ public final class Pointwise {
                     double[] xs = savedX == null ? null : Kernels.rowMajor(savedX.get());
                     double[] ys = savedY == null ? null : savedY.get().storageArray();
                     f.backward(xs, ys, Kernels.rowMajor(g), dx, parameter);
-                    return new Tensor[] {Tensor.wrap(dx, x.dtype(), x.shape())};
+                    return new Tensor[] {wrap(f, dx, x)};
                 }
             });
         }
         return out;
+    }
+
+    /** {@code values} as a tensor of x's shape and type, rounded unless f is exact. */
+    private static Tensor wrap(Function f, double[] values, Tensor x) {
+        return f.exact ? Tensor.wrapExact(values, x.dtype(), x.shape()) : Tensor.wrap(values, x.dtype(), x.shape());
+    }
+
+    /**
+     * {@code y > 0 ? g : 0} for {@code y ≥ 0} without a branch, bit for bit (also for g = ±∞ and −0; NaN
+     * where y is NaN). {@code open} is 1 where y &gt; 0 (the smallest positive double times 2^1074 is 1,
+     * larger ones saturate) and 0 where y = 0; g is then clamped to [−∞, ∞] (unchanged) or to [0, 0].
+     */
+    static double passWherePositive(double y, double g) {
+        double open = Math.min(y * 0x1p537 * 0x1p537, 1.0);
+        double bound = open * Double.MAX_VALUE * 2.0; // +∞ or +0
+        return Math.max(Math.min(g, bound), 0.0 - bound);
     }
 }
