@@ -365,11 +365,7 @@ final class Conv2d {
         for (int n = 0; n < g.batch; n++) {
             for (int o = 0; o < g.outChannels; o++) {
                 int off = (n * g.outChannels + o) * plane;
-                double s = 0;
-                for (int l = 0; l < plane; l++) {
-                    s += gd[off + l];
-                }
-                db[o] += s;
+                db[o] += Kernels.sum(gd, off, off + plane);
             }
         }
         return db;

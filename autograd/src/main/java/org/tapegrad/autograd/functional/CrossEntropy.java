@@ -6,6 +6,7 @@ import org.tapegrad.autograd.Node;
 import org.tapegrad.autograd.ShapeException;
 import org.tapegrad.autograd.Shapes;
 import org.tapegrad.autograd.Tensor;
+import org.tapegrad.autograd.kernel.Parallelism;
 import org.tapegrad.autograd.ops.Kernels;
 
 /**
@@ -35,9 +36,15 @@ import org.tapegrad.autograd.ops.Kernels;
  *   dx[p, c] = s_p·[ (1 − ε)·w[y_p]·(P[p, c] − [c = y_p]) + (ε/C)·(P[p, c]·W − w_c) ]    (0 where ignored)
  * </pre>
  * The class weights receive no gradient (PyTorch does not implement one either).
+ *
+ * <p>Positions are independent: both passes work in blocks of up to {@link ClassDim#BLOCK} positions
+ * of one image, split across {@link Parallelism} above {@link #PARALLEL_MIN_VALUES} logits per thread.
+ * The loss is summed afterwards from the per-position terms, in order.
  */
 final class CrossEntropy {
     private static final String OP = "crossEntropy";
+    /** Logits a thread should get at least (an exponential each) before positions are split across threads. */
+    static final int PARALLEL_MIN_VALUES = 1 << 14;
 
     private CrossEntropy() {
     }
@@ -62,13 +69,16 @@ final class CrossEntropy {
         double[] x = Kernels.rowMajor(logits);
         boolean keep = Autograd.needsGrad(logits);
         double[] probs = keep ? new double[x.length] : null;
-        double[] shift = new double[ClassDim.BLOCK];
-        double[] logSum = new double[ClassDim.BLOCK];
         double[] nll = new double[positions];
         double[] smooth = new double[positions];
-        for (int n = 0; n < dims.outer; n++) {
-            for (int s0 = 0; s0 < inner; s0 += ClassDim.BLOCK) {
-                int len = Math.min(ClassDim.BLOCK, inner - s0);
+        Blocks blocks = new Blocks(dims);
+        Parallelism.parallelFor(0, blocks.count, blocks.minChunk(), (from, to) -> {
+            double[] shift = new double[ClassDim.BLOCK];
+            double[] logSum = new double[ClassDim.BLOCK];
+            for (int block = from; block < to; block++) {
+                int n = blocks.image(block);
+                int s0 = blocks.first(block);
+                int len = blocks.length(block);
                 dims.logSoftmax(x, n, s0, len, shift, logSum, probs);
                 for (int s = 0; s < len; s++) {
                     int p = n * inner + s0 + s;
@@ -87,7 +97,7 @@ final class CrossEntropy {
                     }
                 }
             }
-        }
+        });
         double totalWeight = targets.totalWeight(w);
         Tensor out = combine(reduction, nll, smooth, eps, classes, totalWeight, logits, target.shape());
         if (keep) {
@@ -97,23 +107,27 @@ final class CrossEntropy {
                     double[] gd = Kernels.rowMajor(g);
                     double[] dx = new double[probs.length];
                     double sumW = sum(w);
-                    for (int n = 0; n < dims.outer; n++) {
-                        for (int s = 0; s < inner; s++) {
-                            int p = n * inner + s;
-                            int y = targets.classOf(p);
-                            if (y < 0) {
-                                continue;
+                    Parallelism.parallelFor(0, blocks.count, blocks.minChunk(), (from, to) -> {
+                        for (int block = from; block < to; block++) {
+                            int n = blocks.image(block);
+                            int s0 = blocks.first(block);
+                            for (int s = s0; s < s0 + blocks.length(block); s++) {
+                                int p = n * inner + s;
+                                int y = targets.classOf(p);
+                                if (y < 0) {
+                                    continue;
+                                }
+                                double scale = scale(reduction, gd, p, totalWeight);
+                                double a = scale * (1 - eps) * w[y];
+                                double b = scale * eps / classes;
+                                int base = dims.base(n, s);
+                                for (int c = 0, i = base; c < classes; c++, i += inner) {
+                                    dx[i] = a * probs[i] + b * (probs[i] * sumW - w[c]);
+                                }
+                                dx[base + y * inner] -= a;
                             }
-                            double scale = scale(reduction, gd, p, totalWeight);
-                            double a = scale * (1 - eps) * w[y];
-                            double b = scale * eps / classes;
-                            int base = dims.base(n, s);
-                            for (int c = 0, i = base; c < classes; c++, i += inner) {
-                                dx[i] = a * probs[i] + b * (probs[i] * sumW - w[c]);
-                            }
-                            dx[base + y * inner] -= a;
                         }
-                    }
+                    });
                     return new Tensor[] {Tensor.wrap(dx, logits.dtype(), logits.shape())};
                 }
             });
@@ -186,5 +200,41 @@ final class CrossEntropy {
         }
         Args.sameType(op, "input", input, "weight", weight);
         return weight.toDoubleArray();
+    }
+
+    /**
+     * The units of work of both passes: each image's positions in blocks of up to {@link ClassDim#BLOCK},
+     * numbered image by image. This class is immutable.
+     */
+    private static final class Blocks {
+        final int perImage;
+        final int count;
+        final int inner;
+        final int classes;
+
+        Blocks(ClassDim dims) {
+            this.inner = dims.inner;
+            this.classes = dims.classes;
+            this.perImage = Args.ceilDiv(inner, ClassDim.BLOCK);
+            this.count = dims.outer * perImage;
+        }
+
+        int image(int block) {
+            return block / perImage;
+        }
+
+        int first(int block) {
+            return block % perImage * ClassDim.BLOCK;
+        }
+
+        int length(int block) {
+            return Math.min(ClassDim.BLOCK, inner - first(block));
+        }
+
+        /** Blocks per thread so that each thread gets at least {@link #PARALLEL_MIN_VALUES} logits. */
+        int minChunk() {
+            long perBlock = (long) Math.min(ClassDim.BLOCK, inner) * Math.max(1, classes);
+            return (int) Math.max(1, PARALLEL_MIN_VALUES / Math.max(1, perBlock));
+        }
     }
 }

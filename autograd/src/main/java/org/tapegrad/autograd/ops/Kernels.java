@@ -19,4 +19,29 @@ public final class Kernels {
         }
         return t.toDoubleArray();
     }
+
+    /**
+     * {@code Σ a[i]} for {@code from ≤ i < to}, with four interleaved partial sums: one running sum waits
+     * for each addition to finish (about 4 cycles), four independent ones keep the adder busy, so this is
+     * about 4 times faster than a left-to-right sum. The result agrees with it up to rounding.
+     *
+     * @param a not modified
+     */
+    public static double sum(double[] a, int from, int to) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = from;
+        for (; i + 4 <= to; i += 4) {
+            s0 += a[i];
+            s1 += a[i + 1];
+            s2 += a[i + 2];
+            s3 += a[i + 3];
+        }
+        for (; i < to; i++) {
+            s0 += a[i];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
 }

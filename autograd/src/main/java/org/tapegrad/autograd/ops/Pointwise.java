@@ -4,13 +4,17 @@ import org.tapegrad.autograd.Autograd;
 import org.tapegrad.autograd.Node;
 import org.tapegrad.autograd.SavedTensor;
 import org.tapegrad.autograd.Tensor;
+import org.tapegrad.autograd.kernel.Parallelism;
 
 /**
  * Elementwise functions {@code y = f(x)} and their derivatives. Each {@link Function} constant holds
  * its forward loop and its backward loop {@code dx = g · f'(x)} side by side; both are fused single
- * passes over contiguous arrays.
+ * passes over contiguous arrays, split into ranges across {@link Parallelism} for large tensors.
  */
 public final class Pointwise {
+    /** Elements a thread should get at least before a pass is split across {@link Parallelism}. */
+    static final int PARALLEL_MIN_VALUES = 1 << 15;
+
     private Pointwise() {
     }
 
@@ -22,15 +26,15 @@ public final class Pointwise {
         /** y = −x; dx = −g. */
         NEG("neg", false, false, true) {
             @Override
-            void forward(double[] x, double[] y, double p) {
-                for (int i = 0; i < x.length; i++) {
+            void forward(double[] x, double[] y, double p, int from, int to) {
+                for (int i = from; i < to; i++) {
                     y[i] = -x[i];
                 }
             }
 
             @Override
-            void backward(double[] x, double[] y, double[] g, double[] dx, double p) {
-                for (int i = 0; i < g.length; i++) {
+            void backward(double[] x, double[] y, double[] g, double[] dx, double p, int from, int to) {
+                for (int i = from; i < to; i++) {
                     dx[i] = -g[i];
                 }
             }
@@ -38,15 +42,15 @@ public final class Pointwise {
         /** y = eˣ; dx = g · y. */
         EXP("exp", false, true) {
             @Override
-            void forward(double[] x, double[] y, double p) {
-                for (int i = 0; i < x.length; i++) {
+            void forward(double[] x, double[] y, double p, int from, int to) {
+                for (int i = from; i < to; i++) {
                     y[i] = Math.exp(x[i]);
                 }
             }
 
             @Override
-            void backward(double[] x, double[] y, double[] g, double[] dx, double p) {
-                for (int i = 0; i < g.length; i++) {
+            void backward(double[] x, double[] y, double[] g, double[] dx, double p, int from, int to) {
+                for (int i = from; i < to; i++) {
                     dx[i] = g[i] * y[i];
                 }
             }
@@ -54,15 +58,15 @@ public final class Pointwise {
         /** y = ln x; dx = g / x. */
         LOG("log", true, false) {
             @Override
-            void forward(double[] x, double[] y, double p) {
-                for (int i = 0; i < x.length; i++) {
+            void forward(double[] x, double[] y, double p, int from, int to) {
+                for (int i = from; i < to; i++) {
                     y[i] = Math.log(x[i]);
                 }
             }
 
             @Override
-            void backward(double[] x, double[] y, double[] g, double[] dx, double p) {
-                for (int i = 0; i < g.length; i++) {
+            void backward(double[] x, double[] y, double[] g, double[] dx, double p, int from, int to) {
+                for (int i = from; i < to; i++) {
                     dx[i] = g[i] / x[i];
                 }
             }
@@ -70,15 +74,15 @@ public final class Pointwise {
         /** y = √x; dx = g / (2y). */
         SQRT("sqrt", false, true) {
             @Override
-            void forward(double[] x, double[] y, double p) {
-                for (int i = 0; i < x.length; i++) {
+            void forward(double[] x, double[] y, double p, int from, int to) {
+                for (int i = from; i < to; i++) {
                     y[i] = Math.sqrt(x[i]);
                 }
             }
 
             @Override
-            void backward(double[] x, double[] y, double[] g, double[] dx, double p) {
-                for (int i = 0; i < g.length; i++) {
+            void backward(double[] x, double[] y, double[] g, double[] dx, double p, int from, int to) {
+                for (int i = from; i < to; i++) {
                     dx[i] = g[i] / (2 * y[i]);
                 }
             }
@@ -86,15 +90,15 @@ public final class Pointwise {
         /** y = |x|; dx = g · sign(x), with sign(0) = 0. */
         ABS("abs", true, false, true) {
             @Override
-            void forward(double[] x, double[] y, double p) {
-                for (int i = 0; i < x.length; i++) {
+            void forward(double[] x, double[] y, double p, int from, int to) {
+                for (int i = from; i < to; i++) {
                     y[i] = Math.abs(x[i]);
                 }
             }
 
             @Override
-            void backward(double[] x, double[] y, double[] g, double[] dx, double p) {
-                for (int i = 0; i < g.length; i++) {
+            void backward(double[] x, double[] y, double[] g, double[] dx, double p, int from, int to) {
+                for (int i = from; i < to; i++) {
                     dx[i] = g[i] * Math.signum(x[i]);
                 }
             }
@@ -107,15 +111,15 @@ public final class Pointwise {
          */
         RELU("relu", false, true, true) {
             @Override
-            void forward(double[] x, double[] y, double p) {
-                for (int i = 0; i < x.length; i++) {
+            void forward(double[] x, double[] y, double p, int from, int to) {
+                for (int i = from; i < to; i++) {
                     y[i] = Math.max(x[i], 0.0);
                 }
             }
 
             @Override
-            void backward(double[] x, double[] y, double[] g, double[] dx, double p) {
-                for (int i = 0; i < g.length; i++) {
+            void backward(double[] x, double[] y, double[] g, double[] dx, double p, int from, int to) {
+                for (int i = from; i < to; i++) {
                     dx[i] = passWherePositive(y[i], g[i]);
                 }
             }
@@ -123,15 +127,15 @@ public final class Pointwise {
         /** y = x for x &gt; 0, p·x otherwise; dx = g for x &gt; 0, p·g otherwise. */
         LEAKY_RELU("leakyRelu", true, false) {
             @Override
-            void forward(double[] x, double[] y, double p) {
-                for (int i = 0; i < x.length; i++) {
+            void forward(double[] x, double[] y, double p, int from, int to) {
+                for (int i = from; i < to; i++) {
                     y[i] = x[i] > 0 ? x[i] : x[i] * p;
                 }
             }
 
             @Override
-            void backward(double[] x, double[] y, double[] g, double[] dx, double p) {
-                for (int i = 0; i < g.length; i++) {
+            void backward(double[] x, double[] y, double[] g, double[] dx, double p, int from, int to) {
+                for (int i = from; i < to; i++) {
                     dx[i] = x[i] > 0 ? g[i] : g[i] * p;
                 }
             }
@@ -139,15 +143,15 @@ public final class Pointwise {
         /** y = tanh x; dx = g · (1 − y²). */
         TANH("tanh", false, true) {
             @Override
-            void forward(double[] x, double[] y, double p) {
-                for (int i = 0; i < x.length; i++) {
+            void forward(double[] x, double[] y, double p, int from, int to) {
+                for (int i = from; i < to; i++) {
                     y[i] = Math.tanh(x[i]);
                 }
             }
 
             @Override
-            void backward(double[] x, double[] y, double[] g, double[] dx, double p) {
-                for (int i = 0; i < g.length; i++) {
+            void backward(double[] x, double[] y, double[] g, double[] dx, double p, int from, int to) {
+                for (int i = from; i < to; i++) {
                     dx[i] = g[i] * (1 - y[i] * y[i]);
                 }
             }
@@ -155,15 +159,15 @@ public final class Pointwise {
         /** y = 1 / (1 + e⁻ˣ); dx = g · y · (1 − y). */
         SIGMOID("sigmoid", false, true) {
             @Override
-            void forward(double[] x, double[] y, double p) {
-                for (int i = 0; i < x.length; i++) {
+            void forward(double[] x, double[] y, double p, int from, int to) {
+                for (int i = from; i < to; i++) {
                     y[i] = 1.0 / (1.0 + Math.exp(-x[i]));
                 }
             }
 
             @Override
-            void backward(double[] x, double[] y, double[] g, double[] dx, double p) {
-                for (int i = 0; i < g.length; i++) {
+            void backward(double[] x, double[] y, double[] g, double[] dx, double p, int from, int to) {
+                for (int i = from; i < to; i++) {
                     dx[i] = g[i] * y[i] * (1 - y[i]);
                 }
             }
@@ -171,15 +175,15 @@ public final class Pointwise {
         /** y = xᵖ; dx = g · p · xᵖ⁻¹ (0 when p = 0). */
         POW("pow", true, false) {
             @Override
-            void forward(double[] x, double[] y, double p) {
-                for (int i = 0; i < x.length; i++) {
+            void forward(double[] x, double[] y, double p, int from, int to) {
+                for (int i = from; i < to; i++) {
                     y[i] = Math.pow(x[i], p);
                 }
             }
 
             @Override
-            void backward(double[] x, double[] y, double[] g, double[] dx, double p) {
-                for (int i = 0; i < g.length; i++) {
+            void backward(double[] x, double[] y, double[] g, double[] dx, double p, int from, int to) {
+                for (int i = from; i < to; i++) {
                     dx[i] = p == 0 ? 0.0 : g[i] * p * Math.pow(x[i], p - 1);
                 }
             }
@@ -210,14 +214,14 @@ public final class Pointwise {
             return opName;
         }
 
-        /** y[i] = f(x[i]) for every i; x not modified, y modified. */
-        abstract void forward(double[] x, double[] y, double p);
+        /** y[i] = f(x[i]) for from ≤ i &lt; to; x not modified, y modified. */
+        abstract void forward(double[] x, double[] y, double p, int from, int to);
 
         /**
-         * dx[i] = g[i] · f'(x[i]) (using y = f(x) where cheaper); dx modified, the rest not. Only the arrays
-         * the function declared it uses are passed; the others are null.
+         * dx[i] = g[i] · f'(x[i]) (using y = f(x) where cheaper) for from ≤ i &lt; to; dx modified, the rest
+         * not. Only the arrays the function declared it uses are passed; the others are null.
          */
-        abstract void backward(double[] x, double[] y, double[] g, double[] dx, double p);
+        abstract void backward(double[] x, double[] y, double[] g, double[] dx, double p, int from, int to);
     }
 
     public static Tensor neg(Tensor x) {
@@ -268,7 +272,8 @@ public final class Pointwise {
     public static Tensor apply(Function f, Tensor x, double parameter) {
         double[] in = Kernels.rowMajor(x);
         double[] outData = new double[in.length];
-        f.forward(in, outData, parameter);
+        Parallelism.parallelFor(0, in.length, PARALLEL_MIN_VALUES,
+                (from, to) -> f.forward(in, outData, parameter, from, to));
         Tensor out = wrap(f, outData, x);
         if (Autograd.needsGrad(x)) {
             Autograd.record(out, new Node(f.opName(), x) {
@@ -280,7 +285,9 @@ public final class Pointwise {
                     double[] dx = new double[in.length];
                     double[] xs = savedX == null ? null : Kernels.rowMajor(savedX.get());
                     double[] ys = savedY == null ? null : savedY.get().storageArray();
-                    f.backward(xs, ys, Kernels.rowMajor(g), dx, parameter);
+                    double[] gs = Kernels.rowMajor(g);
+                    Parallelism.parallelFor(0, dx.length, PARALLEL_MIN_VALUES,
+                            (from, to) -> f.backward(xs, ys, gs, dx, parameter, from, to));
                     return new Tensor[] {wrap(f, dx, x)};
                 }
             });
