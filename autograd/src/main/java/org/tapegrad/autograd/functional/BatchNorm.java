@@ -1,6 +1,7 @@
 package org.tapegrad.autograd.functional;
 
 import org.tapegrad.autograd.Autograd;
+import org.tapegrad.autograd.DType;
 import org.tapegrad.autograd.GradMode;
 import org.tapegrad.autograd.Node;
 import org.tapegrad.autograd.SavedTensor;
@@ -49,7 +50,7 @@ import org.tapegrad.autograd.ops.Kernels;
  * Every pass works channel by channel, so channels are split across {@link Parallelism} when the
  * input has more than {@link #PARALLEL_MIN_VALUES} values per thread. The sums keep four partial sums
  * (see {@link Kernels#sum}); the elementwise loops index every array by the same variable, which the
- * JIT compiles to vector instructions.
+ * JIT compiles to vector instructions. Float32 results are rounded segment by segment while in cache.
  */
 final class BatchNorm {
     private static final String OP = "batchNorm";
@@ -101,10 +102,11 @@ final class BatchNorm {
                     for (int i = off; i < off + inner; i++) {
                         out[i] = xd[i] * alpha + shift;
                     }
+                    Kernels.round(x.dtype(), out, off, off + inner);
                 }
             }
         });
-        Tensor result = Tensor.wrap(out, x.dtype(), shape);
+        Tensor result = Tensor.wrapExact(out, x.dtype(), shape);
         if (Autograd.needsGrad(x, weight, bias)) {
             Autograd.record(result, new Node(OP, x, weight, bias) {
                 final SavedTensor savedX = batchStats || needsInputGrad(1) ? save(x) : null;
@@ -123,8 +125,8 @@ final class BatchNorm {
                     Tensor dx = null;
                     if (needsInputGrad(0)) {
                         double[] dxd = inputGradient(gd, xs, gm, mean, invstd, sumG, sumGCentred, batchStats,
-                                batch, channels, inner);
-                        dx = Tensor.wrap(dxd, x.dtype(), shape);
+                                batch, channels, inner, x.dtype());
+                        dx = Tensor.wrapExact(dxd, x.dtype(), shape);
                     }
                     Tensor dWeight = null;
                     if (needsInputGrad(1)) {
@@ -254,7 +256,8 @@ final class BatchNorm {
     }
 
     private static double[] inputGradient(double[] g, double[] x, double[] gamma, double[] mean, double[] invstd,
-            double[] sumG, double[] sumGCentred, boolean batchStats, int batch, int channels, int inner) {
+            double[] sumG, double[] sumGCentred, boolean batchStats, int batch, int channels, int inner,
+            DType type) {
         int count = batch * inner;
         double[] dx = new double[g.length];
         Parallelism.parallelFor(0, channels, minChannels(batch, inner), (c0, c1) -> {
@@ -274,6 +277,7 @@ final class BatchNorm {
                             dx[i] = g[i] * scale;
                         }
                     }
+                    Kernels.round(type, dx, off, off + inner);
                 }
             }
         });

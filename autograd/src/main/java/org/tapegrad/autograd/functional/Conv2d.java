@@ -1,6 +1,7 @@
 package org.tapegrad.autograd.functional;
 
 import org.tapegrad.autograd.Autograd;
+import org.tapegrad.autograd.DType;
 import org.tapegrad.autograd.Node;
 import org.tapegrad.autograd.SavedTensor;
 import org.tapegrad.autograd.Tensor;
@@ -59,7 +60,8 @@ import org.tapegrad.autograd.ops.Kernels;
  * total per dimension, {@code ⌊total/2⌋} before and the rest after, so an even kernel gets its extra
  * row/column at the bottom/right; {@code "valid"} means no padding.
  *
- * <p>Arithmetic is in double; float32 outputs and gradients are rounded once at the end.
+ * <p>Arithmetic is in double; float32 outputs and gradients are rounded once at the end (band by band,
+ * while in cache).
  */
 final class Conv2d {
     private static final String OP = "conv2d";
@@ -128,8 +130,9 @@ final class Conv2d {
         Args.sameType(OP, "input", x, "bias", b);
         Args.vectorOfLength(OP, "bias", b, g.outChannels, "one per output channel");
 
-        double[] out = forward(g, Kernels.rowMajor(x), Kernels.rowMajor(w), b == null ? null : Kernels.rowMajor(b));
-        Tensor result = Tensor.wrap(out, x.dtype(), g.outputShape());
+        double[] out = forward(g, Kernels.rowMajor(x), Kernels.rowMajor(w), b == null ? null : Kernels.rowMajor(b),
+                x.dtype());
+        Tensor result = Tensor.wrapExact(out, x.dtype(), g.outputShape());
         if (Autograd.needsGrad(x, w, b)) {
             Autograd.record(result, new Node(OP, x, w, b) {
                 // the input's gradient needs the weight, and the weight's gradient needs the input
@@ -139,10 +142,11 @@ final class Conv2d {
                 @Override
                 protected Tensor[] backward(Tensor gradOut) {
                     double[] gd = Kernels.rowMajor(gradOut);
-                    double[] dx = savedW == null ? null : inputGradient(g, gd, Kernels.rowMajor(savedW.get()));
+                    double[] dx = savedW == null ? null
+                            : inputGradient(g, gd, Kernels.rowMajor(savedW.get()), x.dtype());
                     double[] dw = savedX == null ? null : weightGradient(g, gd, Kernels.rowMajor(savedX.get()));
                     return new Tensor[] {
-                        dx == null ? null : Tensor.wrap(dx, x.dtype(), x.shape()),
+                        dx == null ? null : Tensor.wrapExact(dx, x.dtype(), x.shape()),
                         dw == null ? null : Tensor.wrap(dw, w.dtype(), w.shape()),
                         needsInputGrad(2) ? Tensor.wrap(biasGradient(g, gd), b.dtype(), b.shape()) : null};
                 }
@@ -151,22 +155,22 @@ final class Conv2d {
         return result;
     }
 
-    /** The output, row-major (N, C_out, H_out, W_out). */
-    static double[] forward(ConvGeometry g, double[] x, double[] w, double[] b) {
+    /** The output, row-major (N, C_out, H_out, W_out), rounded to {@code type}. */
+    static double[] forward(ConvGeometry g, double[] x, double[] w, double[] b, DType type) {
         Bands bands = new Bands(g);
         double[] out = new double[g.batch * g.outChannels * g.outPlane()];
         Parallelism.parallelFor(0, bands.count, bands.minChunk(), (from, to) -> {
             double[] cols = new double[bands.columnValues()];
             double[] staging = bands.needsStaging() ? new double[bands.outputValues()] : null;
             for (int unit = from; unit < to; unit++) {
-                forwardBand(g, bands, unit, x, w, b, cols, staging, out);
+                forwardBand(g, bands, unit, x, w, b, cols, staging, out, type);
             }
         });
         return out;
     }
 
     private static void forwardBand(ConvGeometry g, Bands bands, int unit, double[] x, double[] w, double[] b,
-            double[] cols, double[] staging, double[] out) {
+            double[] cols, double[] staging, double[] out, DType type) {
         int n = bands.image(unit);
         int i0 = bands.firstRow(unit);
         int i1 = bands.endRow(unit);
@@ -190,13 +194,15 @@ final class Conv2d {
                 }
             }
         }
-        if (b != null) {
-            for (int o = 0; o < g.outChannels; o++) {
+        for (int o = 0; o < g.outChannels; o++) {
+            int start = bandStart + o * plane;
+            if (b != null) {
                 double bias = b[o];
-                for (int t = bandStart + o * plane, end = t + band; t < end; t++) {
+                for (int t = start; t < start + band; t++) {
                     out[t] += bias;
                 }
             }
+            Kernels.round(type, out, start, start + band);
         }
     }
 
@@ -263,13 +269,14 @@ final class Conv2d {
     }
 
     /**
-     * dx: for stride 1 (and padding at most {@code d·(k−1)}) the convolution of the output gradient with
-     * the flipped kernel; otherwise {@code Wᵀ·G} per band and col2im, one image per thread.
+     * dx, rounded to {@code type}: for stride 1 (and padding at most {@code d·(k−1)}) the convolution of
+     * the output gradient with the flipped kernel; otherwise {@code Wᵀ·G} per band and col2im, one image
+     * per thread.
      */
-    private static double[] inputGradient(ConvGeometry g, double[] gd, double[] w) {
+    private static double[] inputGradient(ConvGeometry g, double[] gd, double[] w, DType type) {
         ConvGeometry transposed = g.strideH == 1 && g.strideW == 1 ? transposedGeometry(g) : null;
         if (transposed != null) {
-            return forward(transposed, gd, flippedKernel(g, w), null);
+            return forward(transposed, gd, flippedKernel(g, w), null, type);
         }
         Bands bands = new Bands(g);
         double[] dx = new double[g.batch * g.inImage()];
@@ -280,6 +287,7 @@ final class Conv2d {
             for (int unit = from * bands.perImage; unit < to * bands.perImage; unit++) {
                 inputGradientBand(g, bands, unit, gd, w, dcols, staging, dx);
             }
+            Kernels.round(type, dx, from * g.inImage(), to * g.inImage());
         });
         return dx;
     }

@@ -21,7 +21,8 @@ import org.tapegrad.autograd.ops.Kernels;
 
 /**
  * The performance work's kernels against the simple definitions they replace: the branch-free ReLU
- * against the selection, the four-way sum against the left-to-right sum, and the fused, channel- or position-parallel BatchNorm and cross entropy against
+ * against the selection, the chunked float rounding against the cast, the four-way sum against the
+ * left-to-right sum, and the fused, channel- or position-parallel BatchNorm and cross entropy against
  * the same formulas composed from elementary tensor operations, and against themselves on one thread
  * (bit for bit: the split never changes a result).
  */
@@ -62,6 +63,19 @@ class FusedKernelsProperties {
             assertEquals(Double.doubleToRawLongBits(expectedDx), Double.doubleToRawLongBits(dx[i]),
                     "relu'(" + x[i] + ") · " + g[i] + " = " + dx[i]);
         }
+    }
+
+    @Property(tries = 40)
+    void chunkedRoundingGivesTheFloatCastOfEveryValue(@ForAll("values") double[] values) {
+        double[] rounded = values.clone();
+        Kernels.round(DType.FLOAT32, rounded, 0, rounded.length);
+        for (int i = 0; i < values.length; i++) {
+            assertEquals(Double.doubleToLongBits((float) values[i]), Double.doubleToLongBits(rounded[i]),
+                    "round(" + values[i] + ")");
+        }
+        double[] unchanged = values.clone();
+        Kernels.round(DType.FLOAT64, unchanged, 0, unchanged.length);
+        assertArrayEquals(values, unchanged, 0.0);
     }
 
     @Property(tries = 40)
