@@ -670,7 +670,7 @@ public final class Tensor {
 
     /** A contiguous copy that does not share memory, not recorded on the tape. */
     public Tensor copy() {
-        return wrap(toDoubleArray(), dtype, shape);
+        return wrapExact(toDoubleArray(), dtype, shape);
     }
 
     /** A contiguous copy, recorded on the tape (gradient passes through unchanged), like {@code clone()}. */

@@ -58,7 +58,7 @@ public final class Matmul {
         if (b.dim() == 1) {
             outShape = Shapes.remove(outShape, outShape.length - 1);
         }
-        Tensor out = Tensor.wrap(full.storageArray(), a.dtype(), outShape);
+        Tensor out = Tensor.wrapExact(full.storageArray(), a.dtype(), outShape); // product() rounded it
         if (Autograd.needsGrad(a, b)) {
             int[] fullShape = full.shape();
             Autograd.record(out, new Node("matmul", a, b) {
@@ -239,7 +239,7 @@ public final class Matmul {
             boolean colMajor = !rowMajor && (strides[rank - 2] == 1 || rows == 1) && (strides[rank - 1] == rows || cols == 1);
             Tensor source = t;
             if (!rowMajor && !colMajor) {
-                source = Tensor.wrap(t.toDoubleArray(), t.dtype(), shape);
+                source = Tensor.wrapExact(t.toDoubleArray(), t.dtype(), shape);
                 strides = source.strides();
                 rowMajor = true;
             }

@@ -30,7 +30,7 @@ public final class Views {
         if (strides != null) {
             return recordView("reshape", x, x.asStrided(shape, strides, x.storageOffset()));
         }
-        return recordView("reshape", x, Tensor.wrap(x.toDoubleArray(), x.dtype(), shape));
+        return recordView("reshape", x, Tensor.wrapExact(x.toDoubleArray(), x.dtype(), shape));
     }
 
     /** See {@link Tensor#view}. */
@@ -266,7 +266,7 @@ public final class Views {
 
     /** A row-major copy; the gradient passes through unchanged. */
     public static Tensor clone(Tensor x) {
-        Tensor out = Tensor.wrap(x.toDoubleArray(), x.dtype(), x.shape());
+        Tensor out = Tensor.wrapExact(x.toDoubleArray(), x.dtype(), x.shape());
         if (Autograd.needsGrad(x)) {
             Autograd.record(out, new Node("clone", x) {
                 @Override
