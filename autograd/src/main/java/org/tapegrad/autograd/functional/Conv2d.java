@@ -44,9 +44,9 @@ import org.tapegrad.autograd.ops.Kernels;
  * 27 × 50,176 values (10.8 MB); building it, then streaming it through the products three times
  * would be limited by memory bandwidth. So the matrix is built for a band of output rows at a time
  * ({@code T = rows·W_out} columns), sized to stay within {@link #BAND_BUDGET} values (512 KB), small
- * enough to stay in cache between im2col and the products that read it. Only the input and the
- * weight are saved for backward; the backward rebuilds the columns only when the weight needs a
- * gradient.
+ * enough to stay in cache between im2col and the products that read it (each thread keeps its buffers
+ * between calls, see {@link Scratch}). Only the input and the weight are saved for backward; the
+ * backward rebuilds the columns only when the weight needs a gradient.
  *
  * <p><b>Threads.</b> The bands of all images are independent units of work, split across
  * {@link Parallelism} when there are more than {@link #PARALLEL_MIN_WORK} multiply-adds per thread;
@@ -160,8 +160,8 @@ final class Conv2d {
         Bands bands = new Bands(g);
         double[] out = new double[g.batch * g.outChannels * g.outPlane()];
         Parallelism.parallelFor(0, bands.count, bands.minChunk(), (from, to) -> {
-            double[] cols = new double[bands.columnValues()];
-            double[] staging = bands.needsStaging() ? new double[bands.outputValues()] : null;
+            double[] cols = Scratch.columns(bands.columnValues());
+            double[] staging = bands.needsStaging() ? Scratch.staging(bands.outputValues()) : null;
             for (int unit = from; unit < to; unit++) {
                 forwardBand(g, bands, unit, x, w, b, cols, staging, out, type);
             }
@@ -220,8 +220,8 @@ final class Conv2d {
         double[][] sums = new double[partials][];
         boolean parallel = bands.count * bands.workPerBand() >= 2 * PARALLEL_MIN_WORK;
         Parallelism.parallelFor(0, partials, parallel ? 1 : partials, (from, to) -> {
-            double[] cols = new double[bands.columnValues()];
-            double[] staging = bands.needsStaging() ? new double[bands.outputValues()] : null;
+            double[] cols = Scratch.columns(bands.columnValues());
+            double[] staging = bands.needsStaging() ? Scratch.staging(bands.outputValues()) : null;
             for (int p = from; p < to; p++) {
                 sums[p] = new double[size];
                 int first = (int) ((long) bands.count * p / partials);
@@ -282,8 +282,8 @@ final class Conv2d {
         double[] dx = new double[g.batch * g.inImage()];
         int minImages = (int) Math.max(1, PARALLEL_MIN_WORK / Math.max(1, bands.perImage * bands.workPerBand()));
         Parallelism.parallelFor(0, g.batch, minImages, (from, to) -> {
-            double[] dcols = new double[bands.columnValues()];
-            double[] staging = bands.needsStaging() ? new double[bands.outputValues()] : null;
+            double[] dcols = Scratch.columns(bands.columnValues());
+            double[] staging = bands.needsStaging() ? Scratch.staging(bands.outputValues()) : null;
             for (int unit = from * bands.perImage; unit < to * bands.perImage; unit++) {
                 inputGradientBand(g, bands, unit, gd, w, dcols, staging, dx);
             }
@@ -366,16 +366,19 @@ final class Conv2d {
         }
     }
 
-    /** db[o] = Σ over images and output positions of the output gradient. */
+    /** db[o] = Σ over images and output positions of the output gradient; channels split across threads. */
     private static double[] biasGradient(ConvGeometry g, double[] gd) {
         int plane = g.outPlane();
         double[] db = new double[g.outChannels];
-        for (int n = 0; n < g.batch; n++) {
-            for (int o = 0; o < g.outChannels; o++) {
-                int off = (n * g.outChannels + o) * plane;
-                db[o] += Kernels.sum(gd, off, off + plane);
+        int minChannels = (int) Math.max(1, PARALLEL_MIN_WORK / Math.max(1L, (long) g.batch * plane));
+        Parallelism.parallelFor(0, g.outChannels, minChannels, (o0, o1) -> {
+            for (int o = o0; o < o1; o++) {
+                for (int n = 0; n < g.batch; n++) {
+                    int off = (n * g.outChannels + o) * plane;
+                    db[o] += Kernels.sum(gd, off, off + plane);
+                }
             }
-        }
+        });
         return db;
     }
 
@@ -431,6 +434,34 @@ final class Conv2d {
         /** Bands per thread so that each gets at least {@link #PARALLEL_MIN_WORK} multiply-adds. */
         int minChunk() {
             return (int) Math.max(1, Math.min(count, PARALLEL_MIN_WORK / Math.max(1, workPerBand())));
+        }
+    }
+
+    /**
+     * Each thread's column and staging buffers, kept between calls and grown when a larger band needs
+     * them: a training step runs every convolution forward and backward, and allocating (and zeroing)
+     * half a megabyte per thread and call is measurable. Every user overwrites what it reads (im2col
+     * writes every column value, the GEMM and the band copies every staged value).
+     */
+    private static final class Scratch {
+        private static final ThreadLocal<Scratch> OF_THREAD = ThreadLocal.withInitial(Scratch::new);
+        private double[] columns = new double[0];
+        private double[] staging = new double[0];
+
+        static double[] columns(int size) {
+            Scratch s = OF_THREAD.get();
+            if (s.columns.length < size) {
+                s.columns = new double[size];
+            }
+            return s.columns;
+        }
+
+        static double[] staging(int size) {
+            Scratch s = OF_THREAD.get();
+            if (s.staging.length < size) {
+                s.staging = new double[size];
+            }
+            return s.staging;
         }
     }
 }

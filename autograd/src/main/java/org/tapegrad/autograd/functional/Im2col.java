@@ -53,7 +53,10 @@ final class Im2col {
                             continue;
                         }
                         int src = channelOff + h * g.width + colShift;
-                        Arrays.fill(cols, dst, dst + jLo, 0.0);
+                        // the padded margins are a column or two: plain loops, not Arrays.fill calls
+                        for (int j = 0; j < jLo; j++) {
+                            cols[dst + j] = 0.0;
+                        }
                         if (g.strideW == 1) {
                             // jHi == jLo: this kernel column sees only padding, and src + jLo may lie outside x
                             if (jHi > jLo) {
@@ -64,7 +67,9 @@ final class Im2col {
                                 cols[dst + j] = x[src + j * g.strideW];
                             }
                         }
-                        Arrays.fill(cols, dst + jHi, dst + g.outW, 0.0);
+                        for (int j = jHi; j < g.outW; j++) {
+                            cols[dst + j] = 0.0;
+                        }
                     }
                 }
             }
