@@ -1,9 +1,11 @@
 package org.tapegrad.autograd;
 
 import java.util.ArrayDeque;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The reverse pass: walks the tape backwards from a result and delivers gradients to every tensor that
@@ -22,6 +24,14 @@ import java.util.Map;
  * </ol>
  * Backward rules run with recording off. Unless {@code retainGraph} is set, each node frees its saved
  * tensors as soon as it has run.
+ *
+ * <p><b>No copy of a leaf's first gradient when nothing else can see it.</b> A leaf's {@code .grad} must
+ * not share memory with anything else (later backward passes add into it in place), so the first
+ * gradient is copied, unless the engine knows it is the only holder: the gradient was made during this
+ * pass by a backward rule (its storage is newer than the pass and has a single tensor over it, so it is
+ * no view and no saved tensor), it was handed to one input only, and no hook saw it. Sums of
+ * contributions the engine makes itself are owned too. This saves a copy of every weight gradient per
+ * training step.
  */
 public final class Autograd {
     private Autograd() {
@@ -65,23 +75,30 @@ public final class Autograd {
             throw new IllegalStateException("backward: the tensor of shape " + Shapes.format(root.shape())
                     + " does not require grad and has no grad_fn; set requiresGrad on the leaves it is computed from");
         }
+        long passStart = Storage.latestSerial();
         Tensor seed = seedGradient(root, gradient);
         Map<Tensor, Integer> pendingUses = countUses(root);
         Map<Tensor, Tensor> gradients = new IdentityHashMap<>();
         gradients.put(root, seed);
+        // gradients in the map that nothing but the map refers to: a leaf may keep them without a copy
+        Set<Tensor> owned = Collections.newSetFromMap(new IdentityHashMap<>());
         Deque<Tensor> ready = new ArrayDeque<>();
         ready.push(root);
         try (GradMode.NoGrad ignored = GradMode.noGrad()) {
             while (!ready.isEmpty()) {
                 Tensor tensor = ready.pop();
                 Tensor grad = gradients.remove(tensor);
+                boolean gradOwned = grad != null && owned.remove(grad);
                 Node node = tensor.gradFn();
                 if (grad != null) {
-                    grad = tensor.runHooks(grad);
+                    if (tensor.hasHooks()) {
+                        grad = tensor.runHooks(grad);
+                        gradOwned = false; // a hook may have kept it
+                    }
                     if (node == null) {
-                        tensor.accumulateGrad(grad);
+                        tensor.accumulateGrad(grad, gradOwned);
                     } else if (tensor.retainsGrad()) {
-                        tensor.accumulateGrad(grad);
+                        tensor.accumulateGrad(grad, false);
                     }
                 }
                 if (node == null) {
@@ -93,9 +110,25 @@ public final class Autograd {
                     if (input == null || !input.requiresGrad()) {
                         continue;
                     }
-                    if (inputGrads[i] != null) {
-                        checkGradient(node, i, input, inputGrads[i]);
-                        gradients.merge(input, inputGrads[i], Tensor::add);
+                    Tensor g = inputGrads[i];
+                    if (g != null) {
+                        checkGradient(node, i, input, g);
+                        Tensor previous = gradients.get(input);
+                        if (previous == null) {
+                            gradients.put(input, g);
+                            // handed to this input only, and either passed through unchanged from an owned
+                            // gradient or made by this backward rule (a new storage, no other tensor over it)
+                            boolean isOwned = occursOnce(inputGrads, g)
+                                    && (g == grad ? gradOwned : g.isSoleTensorOfStorageNewerThan(passStart));
+                            if (isOwned) {
+                                owned.add(g);
+                            }
+                        } else {
+                            Tensor sum = previous.add(g);
+                            owned.remove(previous);
+                            gradients.put(input, sum);
+                            owned.add(sum);
+                        }
                     }
                     int left = pendingUses.merge(input, -1, Integer::sum);
                     if (left == 0) {
@@ -107,6 +140,14 @@ public final class Autograd {
                 }
             }
         }
+    }
+
+    private static boolean occursOnce(Tensor[] tensors, Tensor t) {
+        int count = 0;
+        for (Tensor u : tensors) {
+            count += u == t ? 1 : 0;
+        }
+        return count == 1;
     }
 
     private static Tensor seedGradient(Tensor root, Tensor gradient) {

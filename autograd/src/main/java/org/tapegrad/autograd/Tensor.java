@@ -54,6 +54,7 @@ public final class Tensor {
         this.strides = strides;
         this.offset = offset;
         this.dtype = dtype;
+        storage.addTensor();
     }
 
     // ------------------------------------------------------------------ factories
@@ -560,6 +561,19 @@ public final class Tensor {
         this.requiresGrad = true;
     }
 
+    boolean hasHooks() {
+        return hooks != null && !hooks.isEmpty();
+    }
+
+    /**
+     * Whether this tensor object is the only one ever made over its storage and that storage is newer
+     * than serial {@code serial}: created during a backward pass that began then, by a backward rule,
+     * and seen by nothing but this object.
+     */
+    boolean isSoleTensorOfStorageNewerThan(long serial) {
+        return storage.hasOneTensor() && storage.createdAfter(serial);
+    }
+
     Tensor runHooks(Tensor gradient) {
         if (hooks == null) {
             return gradient;
@@ -578,10 +592,15 @@ public final class Tensor {
         return g;
     }
 
-    void accumulateGrad(Tensor gradient) {
+    /**
+     * Adds {@code gradient} to {@link #grad()}. The first gradient is copied, unless {@code owned}: then
+     * nothing else refers to it and it becomes {@code grad} itself (PyTorch likewise steals a gradient
+     * nobody else holds), which saves a copy of every weight gradient per step.
+     */
+    void accumulateGrad(Tensor gradient, boolean owned) {
         Tensor g = gradient.dtype() == dtype ? gradient : TypeConversion.convert(gradient, dtype);
         if (grad == null) {
-            grad = g.copy();
+            grad = owned || g != gradient ? g : g.copy();
         } else {
             grad.addInPlace(g);
         }
