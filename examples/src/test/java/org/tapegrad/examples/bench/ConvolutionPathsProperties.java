@@ -6,6 +6,7 @@ import java.util.Arrays;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -67,6 +68,28 @@ class ConvolutionPathsProperties {
     @Property(tries = 25)
     void outputAndGradientsEqualThePlainLoopsAndDoNotDependOnTheThreadCount(@ForAll("cases") Case c,
             @ForAll long seed) {
+        check(c, seed);
+    }
+
+    /** 45 column rows × 64² positions: three bands, 7 output channels (GEMM, staged bands), stride 1. */
+    @Example
+    void severalBandsThroughTheGemmWithTheFlippedKernelForTheInputGradient() {
+        check(new Case(1, 1, 5, 7, 64, 64, 3, 1, 1, 1, true), 1);
+    }
+
+    /** Stride 2 (col2im) over two bands, 2 groups of 3 output channels, 27-tap filters (ConvProducts). */
+    @Example
+    void severalBandsWithStrideTwoAndShortFilters() {
+        check(new Case(1, 2, 3, 3, 90, 90, 3, 2, 1, 1, false), 2);
+    }
+
+    /** A 1×1 kernel padded by 2: wider than the kernel's reach, so no flipped-kernel convolution. */
+    @Example
+    void paddingBeyondTheKernelsReach() {
+        check(new Case(2, 1, 2, 2, 20, 20, 1, 1, 2, 1, true), 3);
+    }
+
+    private static void check(Case c, long seed) {
         Generator gen = new Generator(seed);
         Tensor x = Tensor.randn(gen, DType.FLOAT64, c.batch(), c.inChannels(), c.height(), c.width());
         Tensor w = Tensor.randn(gen, DType.FLOAT64, c.outChannels(), c.inPerGroup(), c.kernel(), c.kernel());
