@@ -174,11 +174,11 @@ final class Conv2d {
         int n = bands.image(unit);
         int i0 = bands.firstRow(unit);
         int i1 = bands.endRow(unit);
-        int band = (i1 - i0) * g.outW;
+        int band = bands.columns(unit);
         int plane = g.outPlane();
         int k = g.patchSize();
         int outPerGroup = g.outPerGroup();
-        int bandStart = n * g.outChannels * plane + i0 * g.outW;
+        int bandStart = bands.outputOffset(unit);
         Im2col.im2col(g, x, n * g.inImage(), i0, i1, cols);
         for (int grp = 0; grp < g.groups; grp++) {
             int wOff = grp * outPerGroup * k;
@@ -246,11 +246,11 @@ final class Conv2d {
         int n = bands.image(unit);
         int i0 = bands.firstRow(unit);
         int i1 = bands.endRow(unit);
-        int band = (i1 - i0) * g.outW;
+        int band = bands.columns(unit);
         int plane = g.outPlane();
         int k = g.patchSize();
         int outPerGroup = g.outPerGroup();
-        int bandStart = n * g.outChannels * plane + i0 * g.outW;
+        int bandStart = bands.outputOffset(unit);
         Im2col.im2col(g, x, n * g.inImage(), i0, i1, cols);
         for (int grp = 0; grp < g.groups; grp++) {
             int gOff = bandStart + grp * outPerGroup * plane;
@@ -297,11 +297,11 @@ final class Conv2d {
         int n = bands.image(unit);
         int i0 = bands.firstRow(unit);
         int i1 = bands.endRow(unit);
-        int band = (i1 - i0) * g.outW;
+        int band = bands.columns(unit);
         int plane = g.outPlane();
         int k = g.patchSize();
         int outPerGroup = g.outPerGroup();
-        int bandStart = n * g.outChannels * plane + i0 * g.outW;
+        int bandStart = bands.outputOffset(unit);
         for (int grp = 0; grp < g.groups; grp++) {
             int gOff = bandStart + grp * outPerGroup * plane;
             double[] gBand = gd;
@@ -409,6 +409,16 @@ final class Conv2d {
 
         int endRow(int unit) {
             return Math.min(g.outH, firstRow(unit) + rows);
+        }
+
+        /** Output positions (columns of the column matrix) in the unit's band. */
+        int columns(int unit) {
+            return (endRow(unit) - firstRow(unit)) * g.outW;
+        }
+
+        /** Offset of the band's first output value (channel 0) in the output array. */
+        int outputOffset(int unit) {
+            return image(unit) * g.outChannels * g.outPlane() + firstRow(unit) * g.outW;
         }
 
         /** Values of the largest band's column matrix. */
