@@ -17,15 +17,9 @@ final class LayerFamilies {
     }
 
     /** {@code conv2d_*}: {@code conv2d(x, w, b?)} with stride, padding and dilation pairs and groups. */
-    private static final class Conv2d implements CaseFamily {
-        @Override
-        public String id() {
-            return "conv2d";
-        }
-
-        @Override
-        public boolean handles(String caseName) {
-            return CaseFamily.matches(caseName, "conv2d");
+    private static final class Conv2d extends PrefixFamily {
+        Conv2d() {
+            super("conv2d");
         }
 
         @Override
@@ -80,15 +74,9 @@ final class LayerFamilies {
      * {@code batchnorm2d_*}: training steps {@code s = 0, 1, …} (running statistics carried over), then
      * one eval step. A NaN momentum means None: the cumulative average, factor 1/(steps so far).
      */
-    private static final class BatchNorm2d implements CaseFamily {
-        @Override
-        public String id() {
-            return "batchnorm2d";
-        }
-
-        @Override
-        public boolean handles(String caseName) {
-            return CaseFamily.matches(caseName, "batchnorm2d");
+    private static final class BatchNorm2d extends PrefixFamily {
+        BatchNorm2d() {
+            super("batchnorm2d");
         }
 
         @Override
@@ -125,15 +113,9 @@ final class LayerFamilies {
     }
 
     /** {@code cross_entropy_*}: logits (N, C, …), integer targets, optional weight, reduction 0/1/2. */
-    private static final class CrossEntropy implements CaseFamily {
-        @Override
-        public String id() {
-            return "cross_entropy";
-        }
-
-        @Override
-        public boolean handles(String caseName) {
-            return CaseFamily.matches(caseName, "cross_entropy");
+    private static final class CrossEntropy extends PrefixFamily {
+        CrossEntropy() {
+            super("cross_entropy");
         }
 
         @Override

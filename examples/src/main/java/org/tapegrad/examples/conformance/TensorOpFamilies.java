@@ -45,15 +45,9 @@ final class TensorOpFamilies {
     }
 
     /** {@code broadcast_<add|sub|mul|div|scalar_tensor>}: x op y with NumPy broadcasting. */
-    private static final class Broadcast implements CaseFamily {
-        @Override
-        public String id() {
-            return "broadcast";
-        }
-
-        @Override
-        public boolean handles(String caseName) {
-            return CaseFamily.matches(caseName, "broadcast");
+    private static final class Broadcast extends PrefixFamily {
+        Broadcast() {
+            super("broadcast");
         }
 
         @Override
@@ -125,15 +119,9 @@ final class TensorOpFamilies {
     }
 
     /** {@code unary_<fn>}: relu, tanh, sigmoid, exp, log, sqrt, pow3, leaky_relu_0.01, neg, abs. */
-    private static final class Unary implements CaseFamily {
-        @Override
-        public String id() {
-            return "unary";
-        }
-
-        @Override
-        public boolean handles(String caseName) {
-            return CaseFamily.matches(caseName, "unary");
+    private static final class Unary extends PrefixFamily {
+        Unary() {
+            super("unary");
         }
 
         @Override

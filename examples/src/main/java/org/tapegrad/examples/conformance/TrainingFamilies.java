@@ -64,15 +64,9 @@ final class TrainingFamilies {
     }
 
     /** {@code sgd_mlp_*}: Linear(10,16)-ReLU-Linear(16,16)-Tanh-Linear(16,4) with the case's SGD settings. */
-    private static final class SgdMlp implements CaseFamily {
-        @Override
-        public String id() {
-            return "sgd_mlp";
-        }
-
-        @Override
-        public boolean handles(String caseName) {
-            return CaseFamily.matches(caseName, "sgd_mlp");
+    private static final class SgdMlp extends PrefixFamily {
+        SgdMlp() {
+            super("sgd_mlp");
         }
 
         @Override
@@ -104,15 +98,9 @@ final class TrainingFamilies {
      * {@code small_cnn_training*}: Conv2d(1,4,3,p1)-BatchNorm2d(4)-ReLU-MaxPool2d(2)-Flatten-Linear(64,3),
      * SGD(0.05, momentum 0.9), then eval-mode logits.
      */
-    private static final class SmallCnn implements CaseFamily {
-        @Override
-        public String id() {
-            return "small_cnn_training";
-        }
-
-        @Override
-        public boolean handles(String caseName) {
-            return CaseFamily.matches(caseName, "small_cnn_training");
+    private static final class SmallCnn extends PrefixFamily {
+        SmallCnn() {
+            super("small_cnn_training");
         }
 
         @Override
