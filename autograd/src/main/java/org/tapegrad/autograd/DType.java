@@ -8,9 +8,11 @@ package org.tapegrad.autograd;
  * kernel computes in double precision and then rounds its output with {@link #roundInPlace}. For the
  * operations IEEE 754 specifies exactly (+, −, ×, ÷, √), computing in double and rounding once to float
  * gives the same bits as float arithmetic, and overflow past {@link Float#MAX_VALUE} becomes ±Infinity
- * exactly where float arithmetic overflows. Reductions and matrix products accumulate in double before
- * the final rounding, so they are at least as accurate as PyTorch's float32 kernels. This keeps one
- * kernel per operation instead of one per type.
+ * exactly where float arithmetic overflows. Reductions accumulate in double before the final rounding,
+ * so they are at least as accurate as PyTorch's float32 kernels. This keeps one kernel per operation
+ * instead of one per type. The exception is the large matrix products (linear layers, matmul,
+ * convolutions), where the cost is in the arithmetic: they sum in float, as PyTorch's do, twice as
+ * fast (see {@code kernel.Precision}).
  */
 public enum DType {
     /** IEEE 754 binary32, PyTorch's default {@code torch.float32}. */

@@ -6,6 +6,7 @@ import org.tapegrad.autograd.Node;
 import org.tapegrad.autograd.SavedTensor;
 import org.tapegrad.autograd.Tensor;
 import org.tapegrad.autograd.kernel.Gemm;
+import org.tapegrad.autograd.kernel.Precision;
 import org.tapegrad.autograd.kernel.Parallelism;
 import org.tapegrad.autograd.ops.Kernels;
 
@@ -60,8 +61,9 @@ import org.tapegrad.autograd.ops.Kernels;
  * total per dimension, {@code ⌊total/2⌋} before and the rest after, so an even kernel gets its extra
  * row/column at the bottom/right; {@code "valid"} means no padding.
  *
- * <p>Arithmetic is in double; float32 outputs and gradients are rounded once at the end (band by band,
- * while in cache).
+ * <p>The matrix products are formed in the tensors' precision ({@link Kernels#precision}): in float for
+ * float32, as PyTorch forms them, which halves their cost. The rest (bias, col2im's sums, the sum of the
+ * weight gradient's partial sums) is in double, rounded once at the end, band by band while in cache.
  */
 final class Conv2d {
     private static final String OP = "conv2d";
@@ -144,7 +146,8 @@ final class Conv2d {
                     double[] gd = Kernels.rowMajor(gradOut);
                     double[] dx = savedW == null ? null
                             : inputGradient(g, gd, Kernels.rowMajor(savedW.get()), x.dtype());
-                    double[] dw = savedX == null ? null : weightGradient(g, gd, Kernels.rowMajor(savedX.get()));
+                    double[] dw = savedX == null ? null : weightGradient(g, gd, Kernels.rowMajor(savedX.get()),
+                            Kernels.precision(x.dtype()));
                     return new Tensor[] {
                         dx == null ? null : Tensor.wrapExact(dx, x.dtype(), x.shape()),
                         dw == null ? null : Tensor.wrap(dw, w.dtype(), w.shape()),
@@ -179,6 +182,7 @@ final class Conv2d {
         int k = g.patchSize();
         int outPerGroup = g.outPerGroup();
         int bandStart = bands.outputOffset(unit);
+        Precision precision = Kernels.precision(type);
         Im2col.im2col(g, x, n * g.inImage(), i0, i1, cols);
         for (int grp = 0; grp < g.groups; grp++) {
             int wOff = grp * outPerGroup * k;
@@ -186,23 +190,25 @@ final class Conv2d {
             int outOff = bandStart + grp * outPerGroup * plane;
             if (band == plane) {
                 // the band is the whole image: its output channels are contiguous rows
-                Gemm.multiply(outPerGroup, band, k, w, wOff, false, cols, colsOff, false, out, outOff, false);
+                Gemm.multiply(precision, outPerGroup, band, k, w, wOff, false, cols, colsOff, false, out, outOff,
+                        false);
             } else {
-                Gemm.multiply(outPerGroup, band, k, w, wOff, false, cols, colsOff, false, staging, 0, false);
+                Gemm.multiply(precision, outPerGroup, band, k, w, wOff, false, cols, colsOff, false, staging, 0,
+                        false);
                 for (int o = 0; o < outPerGroup; o++) {
                     System.arraycopy(staging, o * band, out, outOff + o * plane, band);
                 }
             }
         }
-        for (int o = 0; o < g.outChannels; o++) {
-            int start = bandStart + o * plane;
-            if (b != null) {
+        if (b != null) {
+            for (int o = 0; o < g.outChannels; o++) {
+                int start = bandStart + o * plane;
                 double bias = b[o];
                 for (int t = start; t < start + band; t++) {
                     out[t] += bias;
                 }
+                Kernels.round(type, out, start, start + band);
             }
-            Kernels.round(type, out, start, start + band);
         }
     }
 
@@ -212,8 +218,9 @@ final class Conv2d {
      *
      * @param gd the output gradient, row-major; not modified
      * @param x  the input, row-major; not modified
+     * @param precision the arithmetic of the band products (the partial sums are added in double)
      */
-    private static double[] weightGradient(ConvGeometry g, double[] gd, double[] x) {
+    private static double[] weightGradient(ConvGeometry g, double[] gd, double[] x, Precision precision) {
         Bands bands = new Bands(g);
         int size = g.outChannels * g.patchSize();
         int partials = Math.max(1, Math.min(Math.min(bands.count, MAX_PARTIALS), PARTIAL_BUDGET / Math.max(size, 1)));
@@ -227,7 +234,7 @@ final class Conv2d {
                 int first = (int) ((long) bands.count * p / partials);
                 int end = (int) ((long) bands.count * (p + 1) / partials);
                 for (int unit = first; unit < end; unit++) {
-                    weightGradientBand(g, bands, unit, gd, x, cols, staging, sums[p]);
+                    weightGradientBand(g, bands, unit, gd, x, cols, staging, sums[p], precision);
                 }
             }
         });
@@ -242,7 +249,7 @@ final class Conv2d {
     }
 
     private static void weightGradientBand(ConvGeometry g, Bands bands, int unit, double[] gd, double[] x,
-            double[] cols, double[] staging, double[] dw) {
+            double[] cols, double[] staging, double[] dw, Precision precision) {
         int n = bands.image(unit);
         int i0 = bands.firstRow(unit);
         int i1 = bands.endRow(unit);
@@ -260,10 +267,11 @@ final class Conv2d {
                 ConvProducts.accumulateTransposed(outPerGroup, k, band, gd, gOff, plane, cols, colsOff, band, dw,
                         dwOff);
             } else if (band == plane) {
-                Gemm.multiply(outPerGroup, k, band, gd, gOff, false, cols, colsOff, true, dw, dwOff, true);
+                Gemm.multiply(precision, outPerGroup, k, band, gd, gOff, false, cols, colsOff, true, dw, dwOff, true);
             } else {
                 gatherBand(gd, gOff, plane, outPerGroup, band, staging);
-                Gemm.multiply(outPerGroup, k, band, staging, 0, false, cols, colsOff, true, dw, dwOff, true);
+                Gemm.multiply(precision, outPerGroup, k, band, staging, 0, false, cols, colsOff, true, dw, dwOff,
+                        true);
             }
         }
     }
@@ -285,7 +293,7 @@ final class Conv2d {
             double[] dcols = Scratch.columns(bands.columnValues());
             double[] staging = bands.needsStaging() ? Scratch.staging(bands.outputValues()) : null;
             for (int unit = from * bands.perImage; unit < to * bands.perImage; unit++) {
-                inputGradientBand(g, bands, unit, gd, w, dcols, staging, dx);
+                inputGradientBand(g, bands, unit, gd, w, dcols, staging, dx, Kernels.precision(type));
             }
             Kernels.round(type, dx, from * g.inImage(), to * g.inImage());
         });
@@ -293,7 +301,7 @@ final class Conv2d {
     }
 
     private static void inputGradientBand(ConvGeometry g, Bands bands, int unit, double[] gd, double[] w,
-            double[] dcols, double[] staging, double[] dx) {
+            double[] dcols, double[] staging, double[] dx, Precision precision) {
         int n = bands.image(unit);
         int i0 = bands.firstRow(unit);
         int i1 = bands.endRow(unit);
@@ -310,7 +318,7 @@ final class Conv2d {
                 gBand = staging;
                 gOff = 0;
             }
-            Gemm.multiply(k, band, outPerGroup, w, grp * outPerGroup * k, true, gBand, gOff, false, dcols,
+            Gemm.multiply(precision, k, band, outPerGroup, w, grp * outPerGroup * k, true, gBand, gOff, false, dcols,
                     grp * k * band, false);
         }
         Im2col.col2im(g, dcols, i0, i1, dx, n * g.inImage());

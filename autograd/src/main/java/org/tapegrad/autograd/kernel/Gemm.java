@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * Dense matrix multiplication on row-major {@code double[]} storage: the one kernel behind matmul,
- * linear layers and their gradients.
+ * Dense matrix multiplication on row-major {@code double[]} storage, in double or single precision:
+ * the one kernel behind matmul, linear layers, convolutions and their gradients.
  *
  * <h2>Definition</h2>
  * {@link #multiply} computes
@@ -30,43 +30,31 @@ import java.util.Objects;
  * The result equals the naive product up to floating-point reassociation: each {@code C[i][j]} is
  * a sum over p of {@code op(A)[i][p]·op(B)[p][j]} formed with fused multiply-adds
  * ({@link Math#fma}), in an order that depends on the path and the blocking (partial sums over
- * panels of k). The difference from {@link #multiplyNaive} is bounded by the usual
- * {@code O(k·ε·Σ|a||b|)}. The result does not depend on the number of threads (threads split C, not
- * the sums). With k == 0 the product is zero: C is zeroed, or left unchanged when accumulating.
+ * panels of k). In {@link Precision#DOUBLE} the difference from {@link #multiplyNaive} is bounded
+ * by the usual {@code O(k·ε·Σ|a||b|)}; in {@link Precision#SINGLE} the packed path sums in float
+ * (ε = 2⁻²⁴, as sgemm), the other paths in double, rounding C to float once. The result does not
+ * depend on the number of threads (threads split C, not the sums). With k == 0 the product is zero:
+ * C is zeroed, or left unchanged when accumulating.
  *
  * <h2>Design</h2>
  * Plain Java cannot name SIMD instructions, so the speed comes from loops that the C2 JIT
- * auto-vectorises (AVX2 {@code vfmadd231pd}, 4 doubles per instruction). We measured on JDK 17
- * (OpenJDK 17.0.15, AMD EPYC Zen 3) that C2 vectorises a loop over j only when
- * <ul>
- *   <li>every {@code double[]} access in it is {@code x[j]} with no offset: with
- *       {@code c[cOff + j]} and {@code b[bOff + j]} it cannot rule out an overlap and keeps the
- *       loop scalar;</li>
- *   <li>its body is small (it must be unrolled first, {@code -XX:LoopUnrollLimit} = 60 nodes):
- *       3 rows × 3 depths, 4×2 and 1×6 vectorise, 2×4, 3×4, 4×3, 5×2 and 8×1 do not;</li>
- *   <li>its method contains no other loop, and it is not inlined into one that does.</li>
- * </ul>
- * That dictates a packed, cache-blocked design in the style of GotoBLAS, turned so that the
- * vector dimension is the column index j:
+ * auto-vectorises (AVX2: 4 doubles or 8 floats per fused multiply-add). The large products follow
+ * the packed, cache-blocked design of GotoBLAS, turned so that the vector dimension is the column
+ * index j:
  * <ol>
  *   <li>C is cut into column blocks of {@value #NC}, k into about equal panels of at most
  *       {@value #KC} (+2).</li>
  *   <li>The panel op(B)[pc..pc+kc)[jc..jc+nc) is packed into {@code kc} separate row arrays
  *       (copied, or for transB transposed 8 rows at a time), zero-padded to a multiple of 3 rows.
- *       At 256×512 it is 1 MiB: it lives in L2/L3 and is streamed once per 3 rows of C; its
- *       packing cost is amortised over m.</li>
+ *       It lives in L2/L3 and is streamed once per 3 rows of C; its packing cost is amortised
+ *       over m.</li>
  *   <li>For each group of {@value #MR} rows of C, the 3×kc slice of op(A) is packed interleaved
- *       (6 KiB, L1), and the kernel copies the 3×nc tile of C into 3 row arrays (12 KiB, L1), adds
- *       the panel's product and copies it back: C is read and written once per k panel.</li>
- *   <li>The micro-kernel walks p three at a time; for each triple one vectorised j loop updates
- *       the 3 C rows from 3 B rows: 9 FMAs for 6 loads and 3 stores per element, the best ratio
- *       of the shapes that vectorise (4×2: 8 FMAs for 6 loads and 4 stores, measured ~15% slower;
- *       scalar shapes are 3× slower). The 16 ymm registers hold the 9 broadcast A values, 3 B
- *       vectors and the accumulator.</li>
+ *       (L1), and the micro-kernel updates a 3×nc tile of C held in 3 row arrays (L1), three
+ *       depths p per pass: 9 FMAs for 6 loads and 3 stores per vector of j.</li>
  * </ol>
- * The scratch arrays are per thread ({@link ThreadLocal}), allocated once and reused; their rows
- * are padded by {@value #ROW_PAD} doubles so that the rows are not 4 KiB apart (loads would be
- * falsely ordered after stores to the other row).
+ * The blocking and the threads are driven here for both precisions; the packing and the
+ * micro-kernel are {@link PanelKernel}'s: {@link DoublePanelKernel} (which also records the
+ * shapes of loop C2 vectorises) and {@link FloatPanelKernel}, which rounds to float while packing.
  *
  * <p>Where packing cannot pay off, scalar loops with several independent accumulators are faster:
  * <ul>
@@ -86,16 +74,10 @@ import java.util.Objects;
  */
 public final class Gemm {
 
-    /** Rows of C updated by one micro-kernel call. */
-    static final int MR = 3;
-    /** Values of p per pass of the micro-kernel; packed panels are padded to a multiple of it. */
-    static final int KU = 3;
-    /** Depth of a packed panel (rows of op(B), columns of op(A)), before padding. */
-    static final int KC = 256;
-    /** Width of a packed B panel and of the C tile: long j loops amortise each loop's set-up. */
-    static final int NC = 512;
-    /** Extra doubles at the end of each scratch row (see the class comment). */
-    static final int ROW_PAD = 8;
+    private static final int MR = PanelKernel.MR;
+    private static final int KU = PanelKernel.KU;
+    private static final int KC = PanelKernel.KC;
+    private static final int NC = PanelKernel.NC;
     /** m·n·k at or above which the blocked path is split across threads (64³). */
     static final long PARALLEL_MIN_WORK = 64L * 64 * 64;
     /** m·n·k below which general products use dot products instead of the packed kernel (8³). */
@@ -106,9 +88,6 @@ public final class Gemm {
     static final int MIN_SPLIT_COLUMNS = 64;
     /** Matrix–vector multiply-adds at or above which the product is split across threads (2¹⁷). */
     static final long PARALLEL_MIN_VECTOR_WORK = 1L << 17;
-
-    /** Source of zeros for starting a C tile from scratch. */
-    private static final double[] ZEROS = new double[NC];
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -137,6 +116,35 @@ public final class Gemm {
      */
     public static void multiply(int m, int n, int k, double[] a, int aOffset, boolean transA,
             double[] b, int bOffset, boolean transB, double[] c, int cOffset, boolean accumulate) {
+        multiply(Precision.DOUBLE, m, n, k, a, aOffset, transA, b, bOffset, transB, c, cOffset, accumulate);
+    }
+
+    /**
+     * {@code C = op(A)·op(B)}, or {@code C += op(A)·op(B)} when {@code accumulate}, formed in
+     * {@code precision} (see the class comment). With {@link Precision#SINGLE} every element of C
+     * the call writes is left exactly representable as a {@code float} (C's old values included,
+     * when accumulating with k = 0).
+     *
+     * @param precision  the arithmetic: double, or single as float32 kernels do
+     * @param m          rows of op(A) and C
+     * @param n          columns of op(B) and C
+     * @param k          columns of op(A), rows of op(B)
+     * @param a          A, stored m×k (or k×m when {@code transA}); not modified
+     * @param aOffset    index of A's first element in {@code a}
+     * @param transA     whether op(A) = Aᵀ
+     * @param b          B, stored k×n (or n×k when {@code transB}); not modified
+     * @param bOffset    index of B's first element in {@code b}
+     * @param transB     whether op(B) = Bᵀ
+     * @param c          C, stored m×n; must not overlap A or B; modified
+     * @param cOffset    index of C's first element in {@code c}
+     * @param accumulate add the product to C instead of overwriting C
+     * @throws IllegalArgumentException if a size or offset is negative, an array is too short, or C
+     *                                  overlaps A or B
+     * @throws NullPointerException     if an array or the precision is null
+     */
+    public static void multiply(Precision precision, int m, int n, int k, double[] a, int aOffset, boolean transA,
+            double[] b, int bOffset, boolean transB, double[] c, int cOffset, boolean accumulate) {
+        Objects.requireNonNull(precision, "gemm: precision is null");
         checkArguments(m, n, k, a, aOffset, b, bOffset, c, cOffset);
         if (m == 0 || n == 0) {
             return;
@@ -145,9 +153,7 @@ public final class Gemm {
             if (!accumulate) {
                 Arrays.fill(c, cOffset, cOffset + m * n, 0.0);
             }
-            return;
-        }
-        if (n == 1) {
+        } else if (n == 1) {
             // y (m) = op(A) · x, x = b[bOffset .. bOffset + k) for either layout of a k×1 matrix
             if (transA) {
                 axpyRows(k, m, a, aOffset, b, bOffset, c, cOffset, accumulate);
@@ -164,7 +170,22 @@ public final class Gemm {
         } else if (n < BLOCKED_MIN_N || (long) m * n * k < DIRECT_MAX_WORK) {
             direct(m, n, k, a, aOffset, transA, b, bOffset, transB, c, cOffset, accumulate);
         } else {
-            blocked(m, n, k, a, aOffset, transA, b, bOffset, transB, c, cOffset, accumulate);
+            blocked(precision, m, n, k, a, aOffset, transA, b, bOffset, transB, c, cOffset, accumulate);
+            return; // the single-precision panels already leave C in float
+        }
+        if (precision == Precision.SINGLE) {
+            roundToFloat(c, cOffset, cOffset + m * n);
+        }
+    }
+
+    /**
+     * {@code c[i] = (float) c[i]} for i in [from, to): the paths that are bound by memory (matrix–vector
+     * products) or too small to pack compute in double and round once at the end, which is at least as
+     * accurate as summing in float.
+     */
+    private static void roundToFloat(double[] c, int from, int to) {
+        for (int i = from; i < to; i++) {
+            c[i] = (float) c[i];
         }
     }
 
@@ -419,17 +440,17 @@ public final class Gemm {
     // ------------------------------------------------------------------------------------------
     // the packed, blocked path
 
-    private static void blocked(int m, int n, int k, double[] a, int aOff, boolean transA, double[] b, int bOff,
-            boolean transB, double[] c, int cOff, boolean acc) {
+    private static void blocked(Precision precision, int m, int n, int k, double[] a, int aOff, boolean transA,
+            double[] b, int bOff, boolean transB, double[] c, int cOff, boolean acc) {
         int t = Parallelism.threads();
         boolean parallel = t > 1 && (long) m * n * k >= PARALLEL_MIN_WORK;
         int rowGroups = (m + MR - 1) / MR;
         if (parallel && rowGroups < 2 * t && n >= 2 * MIN_SPLIT_COLUMNS) {
             // too few rows to share out: split the columns, each thread packing its own B panels
-            Parallelism.parallelFor(0, n, MIN_SPLIT_COLUMNS, (from, to) ->
-                    blockedColumns(from, to, false, m, n, k, a, aOff, transA, b, bOff, transB, c, cOff, acc));
+            Parallelism.parallelFor(0, n, MIN_SPLIT_COLUMNS, (from, to) -> blockedColumns(precision, from, to, false,
+                    m, n, k, a, aOff, transA, b, bOff, transB, c, cOff, acc));
         } else {
-            blockedColumns(0, n, parallel, m, n, k, a, aOff, transA, b, bOff, transB, c, cOff, acc);
+            blockedColumns(precision, 0, n, parallel, m, n, k, a, aOff, transA, b, bOff, transB, c, cOff, acc);
         }
     }
 
@@ -438,9 +459,10 @@ public final class Gemm {
      * {@code shareRows} the threads share it, claiming groups of rows as they become free (so a
      * thread slowed down by the rest of the machine simply takes fewer).
      */
-    private static void blockedColumns(int colFrom, int colTo, boolean shareRows, int m, int n, int k, double[] a,
-            int aOff, boolean transA, double[] b, int bOff, boolean transB, double[] c, int cOff, boolean acc) {
-        double[][] bRows = SCRATCH.get().bRows;
+    private static void blockedColumns(Precision precision, int colFrom, int colTo, boolean shareRows, int m, int n,
+            int k, double[] a, int aOff, boolean transA, double[] b, int bOff, boolean transB, double[] c, int cOff,
+            boolean acc) {
+        PanelKernel owner = PanelKernel.ofThisThread(precision);
         // equal panels of at most KC (+2) rows, each a multiple of KU after zero padding
         int panels = (k + KC - 1) / KC;
         int kcStep = roundUp((k + panels - 1) / panels, KU);
@@ -457,31 +479,15 @@ public final class Gemm {
                 if (shareRows) {
                     // pack together, then compute together: two short parallel loops per panel
                     Parallelism.parallelFor(0, kcPadded, 16,
-                            (from, to) -> packB(bRows, from, to, b, bOff, transB, n, k, p0, kc, j0, nc));
-                    Parallelism.parallelFor(0, rowGroups, 1, (from, to) -> panelRows(from * MR,
-                            Math.min(m, to * MR), bRows, kc, kcPadded, nc, overwrite, m, k, a, aOff, transA, p0, c,
-                            ci, n));
+                            (from, to) -> owner.packB(from, to, b, bOff, transB, n, k, p0, kc, j0, nc));
+                    Parallelism.parallelFor(0, rowGroups, 1, (from, to) -> PanelKernel.ofThisThread(precision)
+                            .multiplyRows(owner, from * MR, Math.min(m, to * MR), kc, kcPadded, nc, overwrite, m, k,
+                                    a, aOff, transA, p0, c, ci, n));
                 } else {
-                    packB(bRows, 0, kcPadded, b, bOff, transB, n, k, pc, kc, jc, nc);
-                    panelRows(0, m, bRows, kc, kcPadded, nc, overwrite, m, k, a, aOff, transA, p0, c, ci, n);
+                    owner.packB(0, kcPadded, b, bOff, transB, n, k, pc, kc, jc, nc);
+                    owner.multiplyRows(owner, 0, m, kc, kcPadded, nc, overwrite, m, k, a, aOff, transA, p0, c, ci, n);
                 }
             }
-        }
-    }
-
-    /**
-     * Rows [rowFrom, rowTo) of one packed panel's product, on the current thread:
-     * {@code C[i][j] (+)= Σ_p op(A)[i][pc + p]·bRows[p][j]} for p < kc and j < nc, where
-     * {@code ci} is the index of C[0][jc].
-     */
-    private static void panelRows(int rowFrom, int rowTo, double[][] bRows, int kc, int kcPadded, int nc,
-            boolean overwrite, int m, int k, double[] a, int aOff, boolean transA, int pc, double[] c, int ci,
-            int ldc) {
-        Scratch s = SCRATCH.get();
-        for (int i = rowFrom; i < rowTo; i += MR) {
-            int mr = Math.min(MR, rowTo - i);
-            packA(s.aPack, a, aOff, transA, m, k, i, mr, pc, kc, kcPadded);
-            kernel(s.aPack, bRows, s.cRows, kcPadded, nc, c, ci + i * ldc, ldc, mr, overwrite);
         }
     }
 
@@ -490,141 +496,12 @@ public final class Gemm {
     }
 
     /**
-     * Packs rows [pFrom, pTo) of a panel: bRows[p][j] = op(B)[pc + p][jc + j] for p < kc and
-     * j < nc, zero for kc <= p < kcPadded.
-     */
-    private static void packB(double[][] bRows, int pFrom, int pTo, double[] b, int bOff, boolean transB, int n,
-            int k, int pc, int kc, int jc, int nc) {
-        for (int p = Math.max(pFrom, kc); p < pTo; p++) {
-            Arrays.fill(bRows[p], 0, nc, 0.0);
-        }
-        int pEnd = Math.min(pTo, kc);
-        if (!transB) {
-            for (int p = pFrom; p < pEnd; p++) {
-                System.arraycopy(b, bOff + (pc + p) * n + jc, bRows[p], 0, nc);
-            }
-        } else {
-            // B stored n×k: op(B)[p][j] = b[j*k + p]. Transpose 8 stored rows at a time, each read
-            // sequentially; walking down a column instead (stride k, often a power of two) would
-            // map every load to the same few L1 sets.
-            int j = 0;
-            for (; j + 7 < nc; j += 8) {
-                int s0 = bOff + (jc + j) * k + pc, s1 = s0 + k, s2 = s1 + k, s3 = s2 + k;
-                int s4 = s3 + k, s5 = s4 + k, s6 = s5 + k, s7 = s6 + k;
-                for (int p = pFrom; p < pEnd; p++) {
-                    double[] row = bRows[p];
-                    row[j] = b[s0 + p];
-                    row[j + 1] = b[s1 + p];
-                    row[j + 2] = b[s2 + p];
-                    row[j + 3] = b[s3 + p];
-                    row[j + 4] = b[s4 + p];
-                    row[j + 5] = b[s5 + p];
-                    row[j + 6] = b[s6 + p];
-                    row[j + 7] = b[s7 + p];
-                }
-            }
-            for (; j < nc; j++) {
-                int s0 = bOff + (jc + j) * k + pc;
-                for (int p = pFrom; p < pEnd; p++) {
-                    bRows[p][j] = b[s0 + p];
-                }
-            }
-        }
-    }
-
-    /**
-     * aPack[p*MR + r] = op(A)[i + r][pc + p] for r < mr, p < kc. Rows mr..MR-1 are zero (their
-     * results go to spare C rows and are discarded), and so are the padding depths
-     * kc <= p < kcPadded (whose B rows are zero too, so they add exactly 0 even next to Inf).
-     */
-    private static void packA(double[] aPack, double[] a, int aOff, boolean transA, int m, int k, int i, int mr,
-            int pc, int kc, int kcPadded) {
-        if (!transA) {
-            for (int r = 0; r < mr; r++) {
-                int src = aOff + (i + r) * k + pc;
-                for (int p = 0; p < kc; p++) {
-                    aPack[p * MR + r] = a[src + p];
-                }
-            }
-        } else {
-            // A stored k×m: op(A)[i][p] = a[p*m + i], so the MR values for one p are contiguous
-            int src = aOff + pc * m + i;
-            for (int p = 0; p < kc; p++) {
-                for (int r = 0; r < mr; r++) {
-                    aPack[p * MR + r] = a[src + p * m + r];
-                }
-            }
-        }
-        if (mr < MR) {
-            for (int p = 0; p < kc; p++) {
-                for (int r = mr; r < MR; r++) {
-                    aPack[p * MR + r] = 0.0;
-                }
-            }
-        }
-        Arrays.fill(aPack, kc * MR, kcPadded * MR, 0.0);
-    }
-
-    /**
-     * The micro-kernel: {@code C[i+r][jc+j] (+)= Σ_p aPack[p*MR + r]·bRows[p][j]} for r < mr,
-     * j < nc, p < kc (kc a multiple of 3), where {@code ci} is the index of C[i][jc].
-     *
-     * <p>The mr rows of C are copied into the row arrays {@code cRows} (or zeroed), updated, and
-     * copied back. Three values of p per pass give a j loop of 6 loads, 9 FMAs and 3 stores per
-     * element, the best ratio among the loop bodies C2 still vectorises; every array in it is
-     * indexed by the bare j so that it does.
-     *
-     * <p>C2 (JDK 17) vectorises this loop nest only while its method contains no other loop, so
-     * (measured: 3× slower otherwise) there are no remainder loops for kc % 3 (the panels are
-     * zero-padded instead), the row copies are written out rather than looped over, and the
-     * method must not be inlined into {@link #panelRows}: its bytecode, copies included, stays
-     * above C2's inlining limit for hot methods ({@code -XX:FreqInlineSize}, 325 bytes).
-     */
-    private static void kernel(double[] aPack, double[][] bRows, double[][] cRows, int kc, int nc, double[] c,
-            int ci, int ldc, int mr, boolean overwrite) {
-        double[] c0 = cRows[0], c1 = cRows[1], c2 = cRows[2];
-        double[] src = overwrite ? ZEROS : c;
-        int stride = overwrite ? 0 : ldc;
-        int from = overwrite ? 0 : ci;
-        System.arraycopy(src, from, c0, 0, nc);
-        if (mr > 1) {
-            System.arraycopy(src, from + stride, c1, 0, nc);
-        }
-        if (mr > 2) {
-            System.arraycopy(src, from + 2 * stride, c2, 0, nc);
-        }
-        for (int p = 0; p < kc; p += 3) {
-            double[] b0 = bRows[p], b1 = bRows[p + 1], b2 = bRows[p + 2];
-            int q = p * MR;
-            double a00 = aPack[q], a10 = aPack[q + 1], a20 = aPack[q + 2];
-            double a01 = aPack[q + 3], a11 = aPack[q + 4], a21 = aPack[q + 5];
-            double a02 = aPack[q + 6], a12 = aPack[q + 7], a22 = aPack[q + 8];
-            for (int j = 0; j < nc; j++) {
-                double x0 = b0[j], x1 = b1[j], x2 = b2[j];
-                c0[j] = Math.fma(a02, x2, Math.fma(a01, x1, Math.fma(a00, x0, c0[j])));
-                c1[j] = Math.fma(a12, x2, Math.fma(a11, x1, Math.fma(a10, x0, c1[j])));
-                c2[j] = Math.fma(a22, x2, Math.fma(a21, x1, Math.fma(a20, x0, c2[j])));
-            }
-        }
-        System.arraycopy(c0, 0, c, ci, nc);
-        if (mr > 1) {
-            System.arraycopy(c1, 0, c, ci + ldc, nc);
-        }
-        if (mr > 2) {
-            System.arraycopy(c2, 0, c, ci + 2 * ldc, nc);
-        }
-    }
-
-    /**
-     * Per-thread packing buffers: the blocked path's (about 1 MiB) are allocated once; the
-     * transposition buffers of {@link #direct} grow to the largest size used.
+     * Per-thread transposition buffers of {@link #direct}; they grow to the largest size used. (The
+     * blocked path's buffers are in {@link PanelKernel}.)
      */
     private static final class Scratch {
         /** Largest transposition buffer kept per thread (64 Ki doubles, 512 KiB). */
         static final int KEEP_MAX = 1 << 16;
-        final double[][] bRows = new double[KC + KU - 1][NC + ROW_PAD];
-        final double[][] cRows = new double[MR][NC + ROW_PAD];
-        final double[] aPack = new double[(KC + KU - 1) * MR];
         private double[] transposedA = new double[0];
         private double[] transposedB = new double[0];
 

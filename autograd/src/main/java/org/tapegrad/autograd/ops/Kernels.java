@@ -3,6 +3,7 @@ package org.tapegrad.autograd.ops;
 import org.tapegrad.autograd.DType;
 import org.tapegrad.autograd.Tensor;
 import org.tapegrad.autograd.kernel.Parallelism;
+import org.tapegrad.autograd.kernel.Precision;
 
 /** Small helpers shared by the kernels. */
 public final class Kernels {
@@ -14,6 +15,15 @@ public final class Kernels {
     static final int PARALLEL_MIN_VALUES = 1 << 16;
 
     private Kernels() {
+    }
+
+    /**
+     * The arithmetic of matrix products over tensors of {@code type}: float32 products are formed in
+     * float, as PyTorch's float32 kernels form them (twice the vector width of double), and their results
+     * are float32 values already, so kernels wrap them with {@link Tensor#wrapExact}.
+     */
+    public static Precision precision(DType type) {
+        return type == DType.FLOAT32 ? Precision.SINGLE : Precision.DOUBLE;
     }
 
     /**

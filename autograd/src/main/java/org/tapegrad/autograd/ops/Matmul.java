@@ -8,6 +8,7 @@ import org.tapegrad.autograd.ShapeException;
 import org.tapegrad.autograd.Shapes;
 import org.tapegrad.autograd.Tensor;
 import org.tapegrad.autograd.kernel.Gemm;
+import org.tapegrad.autograd.kernel.Precision;
 
 /**
  * Matrix products on top of the blocked {@link Gemm} kernel.
@@ -128,8 +129,9 @@ public final class Matmul {
                 System.arraycopy(bd, 0, y, r * outFeatures, outFeatures);
             }
         }
-        Gemm.multiply(rows, outFeatures, in, xd, 0, false, wd, 0, true, y, 0, bias != null);
-        Tensor out = Tensor.wrap(y, x.dtype(), outShape);
+        Precision precision = Kernels.precision(x.dtype());
+        Gemm.multiply(precision, rows, outFeatures, in, xd, 0, false, wd, 0, true, y, 0, bias != null);
+        Tensor out = Tensor.wrapExact(y, x.dtype(), outShape);
         if (Autograd.needsGrad(x, weight, bias)) {
             final int rowCount = rows;
             Autograd.record(out, new Node("linear", x, weight, bias) {
@@ -144,15 +146,15 @@ public final class Matmul {
                     Tensor db = null;
                     if (savedW != null) {
                         double[] dxd = new double[rowCount * in];
-                        Gemm.multiply(rowCount, in, outFeatures, gd, 0, false, Kernels.rowMajor(savedW.get()), 0, false,
-                                dxd, 0, false);
-                        dx = Tensor.wrap(dxd, x.dtype(), x.shape());
+                        Gemm.multiply(precision, rowCount, in, outFeatures, gd, 0, false,
+                                Kernels.rowMajor(savedW.get()), 0, false, dxd, 0, false);
+                        dx = Tensor.wrapExact(dxd, x.dtype(), x.shape());
                     }
                     if (savedX != null) {
                         double[] dwd = new double[outFeatures * in];
-                        Gemm.multiply(outFeatures, in, rowCount, gd, 0, true, Kernels.rowMajor(savedX.get()), 0, false,
-                                dwd, 0, false);
-                        dw = Tensor.wrap(dwd, weight.dtype(), weight.shape());
+                        Gemm.multiply(precision, outFeatures, in, rowCount, gd, 0, true,
+                                Kernels.rowMajor(savedX.get()), 0, false, dwd, 0, false);
+                        dw = Tensor.wrapExact(dwd, weight.dtype(), weight.shape());
                     }
                     if (needsInputGrad(2)) {
                         double[] dbd = new double[outFeatures];
@@ -199,8 +201,9 @@ public final class Matmul {
         Operand left = Operand.of(a, batch);
         Operand right = Operand.of(b, batch);
         int[] index = new int[batch.length];
+        Precision precision = Kernels.precision(a.dtype());
         for (int bi = 0; bi < batchCount; bi++) {
-            Gemm.multiply(m, n, k, left.data, left.offset(index), left.transposed,
+            Gemm.multiply(precision, m, n, k, left.data, left.offset(index), left.transposed,
                     right.data, right.offset(index), right.transposed, out, bi * m * n, false);
             for (int d = batch.length - 1; d >= 0; d--) {
                 if (++index[d] < batch[d]) {
@@ -209,7 +212,7 @@ public final class Matmul {
                 index[d] = 0;
             }
         }
-        return Tensor.wrap(out, a.dtype(), outShape);
+        return Tensor.wrapExact(out, a.dtype(), outShape);
     }
 
     /**

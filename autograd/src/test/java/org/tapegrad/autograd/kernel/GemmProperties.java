@@ -12,7 +12,10 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
-/** {@link Gemm#multiply} agrees with {@link Gemm#multiplyNaive} on every layout, size and offset. */
+/**
+ * {@link Gemm#multiply} agrees with {@link Gemm#multiplyNaive} on every layout, size, offset and
+ * precision.
+ */
 class GemmProperties {
 
     /**
@@ -20,10 +23,12 @@ class GemmProperties {
      * {@code max|C|} when accumulating): both sums have rounding error below {@code k·ε} of that.
      */
     static final double RELATIVE_TOLERANCE = 1e-12;
+    /** The bound of a float sum of k terms: {@code (k + 2)·u} relative, u = 2⁻²⁴ the unit roundoff of float. */
+    static final double FLOAT_UNIT_ROUNDOFF = Math.ulp(1.0f) / 2;
 
     /** One product to check: sizes, layouts, offsets into the arrays, and a seed for the values. */
-    record Case(int m, int n, int k, boolean transA, boolean transB, boolean accumulate, int aOffset, int bOffset,
-            int cOffset, long seed) {
+    record Case(Precision precision, int m, int n, int k, boolean transA, boolean transB, boolean accumulate,
+            int aOffset, int bOffset, int cOffset, long seed) {
     }
 
     @Property(tries = 600)
@@ -58,33 +63,40 @@ class GemmProperties {
         Arbitrary<Integer> offset = Arbitraries.integers().between(0, 3);
         Arbitrary<int[]> offsets = Combinators.combine(offset, offset, offset).as((a, b, c) -> new int[] {a, b, c});
         Arbitrary<Boolean> flag = Arbitraries.of(false, true);
-        return Combinators.combine(dims, offsets, flag, flag, flag, Arbitraries.longs())
-                .as((d, o, ta, tb, acc, seed) -> new Case(d[0], d[1], d[2], ta, tb, acc, o[0], o[1], o[2], seed));
+        return Combinators.combine(Arbitraries.of(Precision.class), dims, offsets, flag, flag, flag, Arbitraries.longs())
+                .as((p, d, o, ta, tb, acc, seed) -> new Case(p, d[0], d[1], d[2], ta, tb, acc, o[0], o[1], o[2],
+                        seed));
     }
 
-    /** Runs both implementations on the same random data and compares everything they may touch. */
+    /**
+     * Runs both implementations on the same random data and compares everything they may touch. In
+     * single precision the data are float values (as float32 tensors hold), the naive product is still
+     * summed in double, and the result must be float values within float summation error of it.
+     */
     static void check(Case t) {
         Random rnd = new Random(t.seed());
         int aSize = t.m() * t.k();
         int bSize = t.k() * t.n();
         int cSize = t.m() * t.n();
+        boolean single = t.precision() == Precision.SINGLE;
         // different magnitudes per operand, and a tail after each matrix that must not be read or written
-        double[] a = random(rnd, t.aOffset() + aSize + 2, 1.0);
-        double[] b = random(rnd, t.bOffset() + bSize + 2, 3.0);
-        double[] c = random(rnd, t.cOffset() + cSize + 2, 5.0);
+        double[] a = random(rnd, t.aOffset() + aSize + 2, 1.0, single);
+        double[] b = random(rnd, t.bOffset() + bSize + 2, 3.0, single);
+        double[] c = random(rnd, t.cOffset() + cSize + 2, 5.0, single);
         double[] a0 = a.clone();
         double[] b0 = b.clone();
         double[] expected = c.clone();
         Gemm.multiplyNaive(t.m(), t.n(), t.k(), a, t.aOffset(), t.transA(), b, t.bOffset(), t.transB(), expected,
                 t.cOffset(), t.accumulate());
         double[] actual = c.clone();
-        Gemm.multiply(t.m(), t.n(), t.k(), a, t.aOffset(), t.transA(), b, t.bOffset(), t.transB(), actual,
-                t.cOffset(), t.accumulate());
+        Gemm.multiply(t.precision(), t.m(), t.n(), t.k(), a, t.aOffset(), t.transA(), b, t.bOffset(), t.transB(),
+                actual, t.cOffset(), t.accumulate());
 
         assertArrayEquals(a0, a, "A must not be modified");
         assertArrayEquals(b0, b, "B must not be modified");
         double scale = t.k() * maxAbs(a) * maxAbs(b) + (t.accumulate() ? maxAbs(c) : 0.0);
-        double tolerance = RELATIVE_TOLERANCE * Math.max(scale, Double.MIN_NORMAL);
+        double relative = single ? (t.k() + 2) * FLOAT_UNIT_ROUNDOFF : RELATIVE_TOLERANCE;
+        double tolerance = relative * Math.max(scale, Double.MIN_NORMAL);
         for (int i = 0; i < c.length; i++) {
             boolean inC = i >= t.cOffset() && i < t.cOffset() + cSize;
             if (inC) {
@@ -92,6 +104,9 @@ class GemmProperties {
                 double diff = Math.abs(actual[i] - expected[i]);
                 assertTrue(diff <= tolerance, () -> "C differs at " + at + ": " + actual[at] + " vs naive "
                         + expected[at] + " (tolerance " + tolerance + ") for " + t);
+                if (single) {
+                    assertEquals((float) actual[i], actual[i], 0.0, () -> "C[" + at + "] is not a float for " + t);
+                }
             } else {
                 assertEquals(c[i], actual[i], 0.0, "element " + i + " outside C was modified");
             }
@@ -99,9 +114,15 @@ class GemmProperties {
     }
 
     static double[] random(Random rnd, int size, double scale) {
+        return random(rnd, size, scale, false);
+    }
+
+    /** Uniform values in (−scale, scale), rounded to float when {@code floats}. */
+    static double[] random(Random rnd, int size, double scale, boolean floats) {
         double[] v = new double[size];
         for (int i = 0; i < size; i++) {
-            v[i] = (rnd.nextDouble() * 2 - 1) * scale;
+            double x = (rnd.nextDouble() * 2 - 1) * scale;
+            v[i] = floats ? (float) x : x;
         }
         return v;
     }

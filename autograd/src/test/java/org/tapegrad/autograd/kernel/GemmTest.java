@@ -10,6 +10,8 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Edge cases, argument checking and thread-count independence of {@link Gemm}. */
 class GemmTest {
@@ -26,8 +28,9 @@ class GemmTest {
         Parallelism.setThreads(previousThreads);
     }
 
-    private static GemmProperties.Case product(int m, int n, int k, boolean transA, boolean transB, boolean acc) {
-        return new GemmProperties.Case(m, n, k, transA, transB, acc, 1, 2, 3, 31L * m + 17L * n + k);
+    private static GemmProperties.Case product(Precision precision, int m, int n, int k, boolean transA,
+            boolean transB, boolean acc) {
+        return new GemmProperties.Case(precision, m, n, k, transA, transB, acc, 1, 2, 3, 31L * m + 17L * n + k);
     }
 
     @Test
@@ -54,8 +57,10 @@ class GemmTest {
                 for (int other : new int[] {1, 5, 301}) {
                     for (boolean ta : new boolean[] {false, true}) {
                         for (boolean tb : new boolean[] {false, true}) {
-                            GemmProperties.check(product(size, 1, other, ta, tb, false)); // y = op(A)·x
-                            GemmProperties.check(product(1, size, other, ta, tb, true)); // y = x·op(B)
+                            for (Precision p : Precision.values()) {
+                                GemmProperties.check(product(p, size, 1, other, ta, tb, false)); // y = op(A)·x
+                                GemmProperties.check(product(p, 1, size, other, ta, tb, true)); // y = x·op(B)
+                            }
                         }
                     }
                 }
@@ -63,19 +68,21 @@ class GemmTest {
         }
     }
 
-    @Test
-    void blockedPathAcrossSeveralPanelsMatchesNaive() {
+    @ParameterizedTest
+    @EnumSource(Precision.class)
+    void blockedPathAcrossSeveralPanelsMatchesNaive(Precision p) {
         // n > 512 and k > 256: several column blocks and k panels, k not a multiple of 3
         Parallelism.setThreads(1);
-        GemmProperties.check(product(7, 517, 515, false, true, true));
+        GemmProperties.check(product(p, 7, 517, 515, false, true, true));
         Parallelism.setThreads(2);
-        GemmProperties.check(product(261, 517, 515, false, false, true));
-        GemmProperties.check(product(515, 70, 300, true, true, false)); // tall C: split by rows
-        GemmProperties.check(product(2000, 5, 40, true, false, true)); // narrow C: dot products
+        GemmProperties.check(product(p, 261, 517, 515, false, false, true));
+        GemmProperties.check(product(p, 515, 70, 300, true, true, false)); // tall C: split by rows
+        GemmProperties.check(product(p, 2000, 5, 40, true, false, true)); // narrow C: dot products
     }
 
-    @Test
-    void resultDoesNotDependOnTheNumberOfThreads() {
+    @ParameterizedTest
+    @EnumSource(Precision.class)
+    void resultDoesNotDependOnTheNumberOfThreads(Precision p) {
         int[][] shapes = {{200, 300, 270}, {600, 1, 600}, {1, 600, 600}, {700, 20, 64}, {2000, 5, 40}};
         for (int[] s : shapes) {
             for (boolean ta : new boolean[] {false, true}) {
@@ -86,9 +93,9 @@ class GemmTest {
                     double[] one = new double[s[0] * s[1]];
                     double[] two = new double[s[0] * s[1]];
                     Parallelism.setThreads(1);
-                    Gemm.multiply(s[0], s[1], s[2], a, 0, ta, b, 0, tb, one, 0, false);
+                    Gemm.multiply(p, s[0], s[1], s[2], a, 0, ta, b, 0, tb, one, 0, false);
                     Parallelism.setThreads(2);
-                    Gemm.multiply(s[0], s[1], s[2], a, 0, ta, b, 0, tb, two, 0, false);
+                    Gemm.multiply(p, s[0], s[1], s[2], a, 0, ta, b, 0, tb, two, 0, false);
                     assertArrayEquals(one, two, 0.0, () -> Arrays.toString(s) + " transA=" + ta + " transB=" + tb);
                 }
             }
@@ -102,6 +109,13 @@ class GemmTest {
         assertArrayEquals(new double[] {9, 1, 2, 3, 4, 9}, c, 0.0);
         Gemm.multiply(2, 2, 0, new double[0], 0, false, new double[0], 0, true, c, 1, false);
         assertArrayEquals(new double[] {9, 0, 0, 0, 0, 9}, c, 0.0);
+    }
+
+    @Test
+    void singlePrecisionLeavesCInFloatEvenWithZeroDepth() {
+        double[] c = {9, 0.1, 0.2, 9};
+        Gemm.multiply(Precision.SINGLE, 1, 2, 0, new double[0], 0, false, new double[0], 0, false, c, 1, true);
+        assertArrayEquals(new double[] {9, (float) 0.1, (float) 0.2, 9}, c, 0.0);
     }
 
     @Test

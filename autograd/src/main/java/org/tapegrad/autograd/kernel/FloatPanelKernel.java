@@ -1,0 +1,150 @@
+package org.tapegrad.autograd.kernel;
+
+import java.util.Arrays;
+
+/**
+ * The single-precision panel kernel of {@link Gemm}: the operands are rounded to {@code float} as
+ * they are packed, and the micro-kernel is {@link DoublePanelKernel}'s loop over {@code float}
+ * arrays, so each AVX2 instruction does 8 multiply-adds instead of 4. The conversion costs one pass
+ * over each panel, which packing makes anyway.
+ *
+ * <p>C stays a {@code double[]}: the micro-kernel sums a panel's products from zero into 3 float
+ * rows, and {@link #addTile} adds them to C and rounds to float. For a float32 C that is exactly a
+ * float addition, so across panels the result is summed in float, as sgemm sums it.
+ */
+final class FloatPanelKernel extends PanelKernel {
+    /** Source of zeros for starting a C tile. */
+    private static final float[] ZEROS = new float[NC];
+
+    /** The B panel: kc rows of nc values (at 256×512, 512 KiB). */
+    private final float[][] bRows = new float[KC + KU - 1][NC + ROW_PAD];
+    /** The C tile: 3 rows of nc values (6 KiB, L1). */
+    private final float[][] cRows = new float[MR][NC + ROW_PAD];
+    /** A sliver: 3 rows × kc, interleaved (3 KiB, L1). */
+    private final float[] aPack = new float[(KC + KU - 1) * MR];
+
+    @Override
+    void packB(int pFrom, int pTo, double[] b, int bOff, boolean transB, int n, int k, int pc, int kc, int jc,
+            int nc) {
+        for (int p = Math.max(pFrom, kc); p < pTo; p++) {
+            Arrays.fill(bRows[p], 0, nc, 0f);
+        }
+        int pEnd = Math.min(pTo, kc);
+        if (!transB) {
+            for (int p = pFrom; p < pEnd; p++) {
+                toFloat(b, bOff + (pc + p) * n + jc, bRows[p], nc);
+            }
+        } else {
+            // B stored n×k: 8 stored rows at a time, each read sequentially (see DoublePanelKernel)
+            int j = 0;
+            for (; j + 7 < nc; j += 8) {
+                int s0 = bOff + (jc + j) * k + pc, s1 = s0 + k, s2 = s1 + k, s3 = s2 + k;
+                int s4 = s3 + k, s5 = s4 + k, s6 = s5 + k, s7 = s6 + k;
+                for (int p = pFrom; p < pEnd; p++) {
+                    float[] row = bRows[p];
+                    row[j] = (float) b[s0 + p];
+                    row[j + 1] = (float) b[s1 + p];
+                    row[j + 2] = (float) b[s2 + p];
+                    row[j + 3] = (float) b[s3 + p];
+                    row[j + 4] = (float) b[s4 + p];
+                    row[j + 5] = (float) b[s5 + p];
+                    row[j + 6] = (float) b[s6 + p];
+                    row[j + 7] = (float) b[s7 + p];
+                }
+            }
+            for (; j < nc; j++) {
+                int s0 = bOff + (jc + j) * k + pc;
+                for (int p = pFrom; p < pEnd; p++) {
+                    bRows[p][j] = (float) b[s0 + p];
+                }
+            }
+        }
+    }
+
+    /** {@code out[j] = (float) src[from + j]} for j &lt; len. */
+    private static void toFloat(double[] src, int from, float[] out, int len) {
+        for (int j = 0; j < len; j++) {
+            out[j] = (float) src[from + j];
+        }
+    }
+
+    @Override
+    void multiplyRows(PanelKernel owner, int rowFrom, int rowTo, int kc, int kcPadded, int nc, boolean overwrite,
+            int m, int k, double[] a, int aOff, boolean transA, int pc, double[] c, int ci, int ldc) {
+        float[][] panel = ((FloatPanelKernel) owner).bRows;
+        for (int i = rowFrom; i < rowTo; i += MR) {
+            int mr = Math.min(MR, rowTo - i);
+            packA(a, aOff, transA, m, k, i, mr, pc, kc, kcPadded);
+            kernel(aPack, panel, cRows, kcPadded, nc);
+            for (int r = 0; r < mr; r++) {
+                addTile(cRows[r], c, ci + (i + r) * ldc, nc, overwrite);
+            }
+        }
+    }
+
+    /** {@code c[at + j] = (float) (c[at + j] + tile[j])}, or {@code tile[j]} when overwriting, for j &lt; nc. */
+    private static void addTile(float[] tile, double[] c, int at, int nc, boolean overwrite) {
+        if (overwrite) {
+            for (int j = 0; j < nc; j++) {
+                c[at + j] = tile[j];
+            }
+        } else {
+            for (int j = 0; j < nc; j++) {
+                c[at + j] = (float) (c[at + j] + tile[j]);
+            }
+        }
+    }
+
+    /** As {@link DoublePanelKernel}'s packA, rounding to float: aPack[p*MR + r] = op(A)[i + r][pc + p]. */
+    private void packA(double[] a, int aOff, boolean transA, int m, int k, int i, int mr, int pc, int kc,
+            int kcPadded) {
+        if (!transA) {
+            for (int r = 0; r < mr; r++) {
+                int src = aOff + (i + r) * k + pc;
+                for (int p = 0; p < kc; p++) {
+                    aPack[p * MR + r] = (float) a[src + p];
+                }
+            }
+        } else {
+            int src = aOff + pc * m + i;
+            for (int p = 0; p < kc; p++) {
+                for (int r = 0; r < mr; r++) {
+                    aPack[p * MR + r] = (float) a[src + p * m + r];
+                }
+            }
+        }
+        if (mr < MR) {
+            for (int p = 0; p < kc; p++) {
+                for (int r = mr; r < MR; r++) {
+                    aPack[p * MR + r] = 0f;
+                }
+            }
+        }
+        Arrays.fill(aPack, kc * MR, kcPadded * MR, 0f);
+    }
+
+    /**
+     * The micro-kernel: {@code cRows[r][j] = Σ_p aPack[p*MR + r]·bRows[p][j]} for r &lt; 3, j &lt; nc,
+     * p &lt; kc (kc a multiple of 3), summed in float from zero. The loop is {@link DoublePanelKernel}'s,
+     * under the same constraints for C2 to vectorise it.
+     */
+    private static void kernel(float[] aPack, float[][] bRows, float[][] cRows, int kc, int nc) {
+        float[] c0 = cRows[0], c1 = cRows[1], c2 = cRows[2];
+        System.arraycopy(ZEROS, 0, c0, 0, nc);
+        System.arraycopy(ZEROS, 0, c1, 0, nc);
+        System.arraycopy(ZEROS, 0, c2, 0, nc);
+        for (int p = 0; p < kc; p += 3) {
+            float[] b0 = bRows[p], b1 = bRows[p + 1], b2 = bRows[p + 2];
+            int q = p * MR;
+            float a00 = aPack[q], a10 = aPack[q + 1], a20 = aPack[q + 2];
+            float a01 = aPack[q + 3], a11 = aPack[q + 4], a21 = aPack[q + 5];
+            float a02 = aPack[q + 6], a12 = aPack[q + 7], a22 = aPack[q + 8];
+            for (int j = 0; j < nc; j++) {
+                float x0 = b0[j], x1 = b1[j], x2 = b2[j];
+                c0[j] = Math.fma(a02, x2, Math.fma(a01, x1, Math.fma(a00, x0, c0[j])));
+                c1[j] = Math.fma(a12, x2, Math.fma(a11, x1, Math.fma(a10, x0, c1[j])));
+                c2[j] = Math.fma(a22, x2, Math.fma(a21, x1, Math.fma(a20, x0, c2[j])));
+            }
+        }
+    }
+}

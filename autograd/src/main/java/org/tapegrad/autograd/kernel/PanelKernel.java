@@ -1,0 +1,52 @@
+package org.tapegrad.autograd.kernel;
+
+/**
+ * One precision's half of {@link Gemm}'s packed, blocked path: how a panel of op(B) and a sliver of
+ * op(A) are packed, and the micro-kernel that multiplies them. {@link Gemm} drives the blocking and
+ * the threads the same way for both precisions; only these two steps differ.
+ *
+ * <p>An instance belongs to one thread and holds that thread's packing buffers (about 1 MiB,
+ * allocated once, reused by every product). The B panel is packed into the buffer of the thread
+ * that drives the product and then read by all threads sharing it: {@link #multiplyRows} takes the
+ * panel's owner as an argument and uses its own thread's buffers for A and C.
+ */
+abstract class PanelKernel {
+    /** Rows of C updated by one micro-kernel call. */
+    static final int MR = 3;
+    /** Values of p per pass of the micro-kernel; packed panels are padded to a multiple of it. */
+    static final int KU = 3;
+    /** Depth of a packed panel (rows of op(B), columns of op(A)), before padding. */
+    static final int KC = 256;
+    /** Width of a packed B panel and of the C tile: long j loops amortise each loop's set-up. */
+    static final int NC = 512;
+    /**
+     * Extra elements at the end of each scratch row, so that the rows are not a multiple of 4 KiB
+     * apart (loads would be falsely ordered after stores to another row).
+     */
+    static final int ROW_PAD = 8;
+
+    private static final ThreadLocal<DoublePanelKernel> DOUBLE = ThreadLocal.withInitial(DoublePanelKernel::new);
+    private static final ThreadLocal<FloatPanelKernel> SINGLE = ThreadLocal.withInitial(FloatPanelKernel::new);
+
+    /** The calling thread's kernel for {@code precision}. */
+    static PanelKernel ofThisThread(Precision precision) {
+        return precision == Precision.SINGLE ? SINGLE.get() : DOUBLE.get();
+    }
+
+    /**
+     * Packs rows [pFrom, pTo) of this thread's B panel: {@code panel[p][j] = op(B)[pc + p][jc + j]}
+     * for p &lt; kc and j &lt; nc, zero for kc &le; p &lt; kcPadded (see {@link Gemm} for op(B)).
+     */
+    abstract void packB(int pFrom, int pTo, double[] b, int bOff, boolean transB, int n, int k, int pc, int kc,
+            int jc, int nc);
+
+    /**
+     * Rows [rowFrom, rowTo) of one panel's product, on the calling thread (whose kernel this must be):
+     * {@code C[i][j] (+)= Σ_p op(A)[i][pc + p]·panel[p][j]} for p &lt; kc and j &lt; nc, where
+     * {@code panel} is the B panel packed by {@code owner} (a kernel of the same precision) and
+     * {@code ci} is the index of C[0][jc]. With {@code overwrite} C's old values are ignored.
+     */
+    abstract void multiplyRows(PanelKernel owner, int rowFrom, int rowTo, int kc, int kcPadded, int nc,
+            boolean overwrite, int m, int k, double[] a, int aOff, boolean transA, int pc, double[] c, int ci,
+            int ldc);
+}
