@@ -64,6 +64,9 @@ import java.util.Objects;
  *   <li>C narrower than {@value #BLOCKED_MIN_N} columns, or m·n·k below {@value #DIRECT_MAX_WORK}:
  *       dot products of rows of op(A) with rows of op(B)ᵀ (transposing into scratch if needed).</li>
  * </ul>
+ * A tall C narrower than {@value #NARROW_N} columns is computed transposed, so that the kernel's
+ * rows are long; single-precision products with m or k below {@value #SINGLE_PANEL_MIN} use double
+ * panels (see {@link #panelPrecision}).
  * Products of at least {@value #PARALLEL_MIN_WORK} multiply-adds (m·n·k, 64³: about 25 µs on one
  * core, so that the ~10 µs of handing work to another thread can pay off) are split across
  * {@link Parallelism}: the threads pack each B panel together, then share it, claiming groups of 3
@@ -84,6 +87,10 @@ public final class Gemm {
     static final long DIRECT_MAX_WORK = 8L * 8 * 8;
     /** C narrower than this uses dot products: the kernel's j loops would be too short. */
     static final int BLOCKED_MIN_N = 8;
+    /** C narrower than this, and at least twice as tall, is computed transposed. */
+    static final int NARROW_N = 32;
+    /** m and k at or above which single-precision products use float panels. */
+    static final int SINGLE_PANEL_MIN = 8;
     /** Fewest columns per thread when a product with few rows is split by columns. */
     static final int MIN_SPLIT_COLUMNS = 64;
     /** Matrix–vector multiply-adds at or above which the product is split across threads (2¹⁷). */
@@ -169,25 +176,52 @@ public final class Gemm {
             }
         } else if (n < BLOCKED_MIN_N || (long) m * n * k < DIRECT_MAX_WORK) {
             direct(m, n, k, a, aOffset, transA, b, bOffset, transB, c, cOffset, accumulate);
+        } else if (n < NARROW_N && m >= 2 * n) {
+            transposedProduct(precision, m, n, k, a, aOffset, transA, b, bOffset, transB, c, cOffset, accumulate);
         } else {
-            blocked(precision, m, n, k, a, aOffset, transA, b, bOffset, transB, c, cOffset, accumulate);
-            return; // the single-precision panels already leave C in float
+            Precision panels = panelPrecision(precision, m, k);
+            blocked(panels, m, n, k, a, aOffset, transA, b, bOffset, transB, c, cOffset, accumulate);
+            if (panels == Precision.SINGLE) {
+                return; // the single-precision panels already leave C in float
+            }
         }
         if (precision == Precision.SINGLE) {
-            roundToFloat(c, cOffset, cOffset + m * n);
+            // the paths that are bound by memory (matrix–vector products) or too small for float panels
+            // compute in double and round once, at least as accurate as summing in float
+            FloatRounding.round(c, cOffset, cOffset + m * n);
         }
     }
 
     /**
-     * {@code c[i] = (float) c[i]} for i in [from, to): the paths that are bound by memory (matrix–vector
-     * products) or too small to pack compute in double and round once at the end, which is at least as
-     * accurate as summing in float.
+     * The panels a blocked product uses: single-precision panels pay for converting the operands to
+     * float (a scalar loop: C2 does not vectorise conversions) only when each converted value feeds
+     * enough multiply-adds, that is when neither m nor k is tiny; otherwise double panels are faster,
+     * and C is rounded to float at the end. (Measured on one core: 3×27 and 27×3 filters ran ~25%
+     * slower in float panels; 16×9 and larger ran 1.3–1.8× faster.)
      */
-    private static void roundToFloat(double[] c, int from, int to) {
-        for (int i = from; i < to; i++) {
-            c[i] = (float) c[i];
+    private static Precision panelPrecision(Precision precision, int m, int k) {
+        return precision == Precision.SINGLE && m >= SINGLE_PANEL_MIN && k >= SINGLE_PANEL_MIN
+                ? Precision.SINGLE : Precision.DOUBLE;
+    }
+
+    /**
+     * A tall, narrow C (n &lt; {@value #NARROW_N} columns, at least twice as many rows), such as the
+     * logits of a classifier layer, would give the micro-kernel j loops of a few vectors: it is computed
+     * as {@code Cᵀ = op(B)ᵀ·op(A)ᵀ} (n×m, long rows) into scratch, then transposed into C.
+     */
+    private static void transposedProduct(Precision precision, int m, int n, int k, double[] a, int aOff,
+            boolean transA, double[] b, int bOff, boolean transB, double[] c, int cOff, boolean acc) {
+        double[] ct = SCRATCH.get().product(n * m);
+        // op(B)ᵀ is n×k: stored as B is, k×n when !transB; op(A)ᵀ is k×m: stored m×k when !transA
+        blocked(panelPrecision(precision, n, k), n, m, k, b, bOff, !transB, a, aOff, !transA, ct, 0, false);
+        for (int i = 0; i < m; i++) {
+            int row = cOff + i * n;
+            for (int j = 0; j < n; j++) {
+                c[row + j] = acc ? c[row + j] + ct[j * m + i] : ct[j * m + i];
+            }
         }
     }
+
 
     /**
      * The reference definition of {@link #multiply} (same arguments, same checks): for each
@@ -496,37 +530,36 @@ public final class Gemm {
     }
 
     /**
-     * Per-thread transposition buffers of {@link #direct}; they grow to the largest size used. (The
-     * blocked path's buffers are in {@link PanelKernel}.)
+     * Per-thread buffers for transposed operands ({@link #direct}) and results
+     * ({@link #transposedProduct}); they grow to the largest size used, up to {@link #KEEP_MAX} values.
+     * (The blocked path's buffers are in {@link PanelKernel}.)
      */
     private static final class Scratch {
-        /** Largest transposition buffer kept per thread (64 Ki doubles, 512 KiB). */
+        /** Largest buffer kept per thread (64 Ki doubles, 512 KiB); larger ones are allocated per use. */
         static final int KEEP_MAX = 1 << 16;
-        private double[] transposedA = new double[0];
-        private double[] transposedB = new double[0];
+        private final double[][] kept = new double[3][0];
 
-        /** A buffer of at least {@code size} for op(A); kept for reuse up to {@link #KEEP_MAX}. */
         double[] transposeA(int size) {
-            if (size > transposedA.length) {
-                double[] fresh = new double[size];
-                if (size > KEEP_MAX) {
-                    return fresh;
-                }
-                transposedA = fresh;
-            }
-            return transposedA;
+            return atLeast(0, size);
         }
 
-        /** A buffer of at least {@code size} for op(B)ᵀ; kept for reuse up to {@link #KEEP_MAX}. */
         double[] transposeB(int size) {
-            if (size > transposedB.length) {
-                double[] fresh = new double[size];
-                if (size > KEEP_MAX) {
-                    return fresh;
-                }
-                transposedB = fresh;
+            return atLeast(1, size);
+        }
+
+        double[] product(int size) {
+            return atLeast(2, size);
+        }
+
+        private double[] atLeast(int slot, int size) {
+            if (size <= kept[slot].length) {
+                return kept[slot];
             }
-            return transposedB;
+            double[] fresh = new double[size];
+            if (size <= KEEP_MAX) {
+                kept[slot] = fresh;
+            }
+            return fresh;
         }
     }
 }

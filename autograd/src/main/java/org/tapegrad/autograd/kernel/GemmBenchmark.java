@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.Random;
 
 /**
- * Times {@link Gemm#multiply} on the shapes that matter to tapegrad, with 1 thread and with
- * {@link Runtime#availableProcessors()} threads (at least 2):
+ * Times {@link Gemm#multiply} on the shapes that matter to tapegrad, in both precisions, with 1 thread
+ * and with {@link Runtime#availableProcessors()} threads (at least 2):
  * <ul>
  *   <li>1024×1024·1024×1024, median of 5 after warm-up, in GFLOPS = 2·n³ / seconds / 1e9;</li>
  *   <li>a chain of 100 matrix–vector products x ← W<sub>l</sub>·x with 100 distinct 512×512
@@ -36,29 +36,32 @@ public final class GemmBenchmark {
         try {
             for (int threads : new int[] {1, many}) {
                 Parallelism.setThreads(threads);
-                System.out.printf("-- %d thread%s%n", threads, threads == 1 ? "" : "s");
-                square(1024);
-                matvecChain(512, 100, 100);
-                matvecChain(512, 100, 1);
-                mlp(16, 256, 256, 100);
+                for (Precision precision : Precision.values()) {
+                    System.out.printf("-- %d thread%s, %s precision%n", threads, threads == 1 ? "" : "s",
+                            precision.name().toLowerCase(java.util.Locale.ROOT));
+                    square(precision, 1024);
+                    matvecChain(precision, 512, 100, 100);
+                    matvecChain(precision, 512, 100, 1);
+                    mlp(precision, 16, 256, 256, 100);
+                }
             }
         } finally {
             Parallelism.setThreads(previous);
         }
     }
 
-    private static void square(int n) {
+    private static void square(Precision precision, int n) {
         Random rnd = new Random(42);
         double[] a = random(rnd, n * n);
         double[] b = random(rnd, n * n);
         double[] c = new double[n * n];
         for (int i = 0; i < 3; i++) {
-            Gemm.multiply(n, n, n, a, 0, false, b, 0, false, c, 0, false);
+            Gemm.multiply(precision, n, n, n, a, 0, false, b, 0, false, c, 0, false);
         }
         double[] secs = new double[5];
         for (int i = 0; i < secs.length; i++) {
             long t0 = System.nanoTime();
-            Gemm.multiply(n, n, n, a, 0, false, b, 0, false, c, 0, false);
+            Gemm.multiply(precision, n, n, n, a, 0, false, b, 0, false, c, 0, false);
             secs[i] = (System.nanoTime() - t0) / 1e9;
         }
         double med = median(secs);
@@ -67,7 +70,7 @@ public final class GemmBenchmark {
                 2.0 * n * n * n / med / 1e9);
     }
 
-    private static void matvecChain(int n, int layers, int matrices) {
+    private static void matvecChain(Precision precision, int n, int layers, int matrices) {
         Random rnd = new Random(7);
         double[][] w = new double[matrices][];
         for (int l = 0; l < matrices; l++) {
@@ -85,7 +88,7 @@ public final class GemmBenchmark {
             double[] in = x;
             double[] out = y;
             for (int l = 0; l < layers; l++) {
-                Gemm.multiply(n, 1, n, w[l % matrices], 0, false, in, 0, false, out, 0, false);
+                Gemm.multiply(precision, n, 1, n, w[l % matrices], 0, false, in, 0, false, out, 0, false);
                 double[] tmp = in;
                 in = out;
                 out = tmp;
@@ -101,7 +104,7 @@ public final class GemmBenchmark {
                 matrices == 1 ? "one W, in cache" : matrices + " distinct W, from memory");
     }
 
-    private static void mlp(int batch, int in, int out, int reps) {
+    private static void mlp(Precision precision, int batch, int in, int out, int reps) {
         Random rnd = new Random(3);
         double[] x = random(rnd, batch * in);
         double[] w = random(rnd, in * out);
@@ -116,16 +119,16 @@ public final class GemmBenchmark {
                 for (int r = 0; r < reps; r++) {
                     switch (variant) {
                         case 0: // y = x·W, W stored in×out
-                            Gemm.multiply(batch, out, in, x, 0, false, w, 0, false, y, 0, false);
+                            Gemm.multiply(precision, batch, out, in, x, 0, false, w, 0, false, y, 0, false);
                             break;
                         case 1: // y = x·Wᵀ, W stored out×in (nn.Linear layout)
-                            Gemm.multiply(batch, out, in, x, 0, false, w, 0, true, y, 0, false);
+                            Gemm.multiply(precision, batch, out, in, x, 0, false, w, 0, true, y, 0, false);
                             break;
                         case 2: // dx = dy·Wᵀ, W stored in×out
-                            Gemm.multiply(batch, in, out, y, 0, false, w, 0, true, dx, 0, false);
+                            Gemm.multiply(precision, batch, in, out, y, 0, false, w, 0, true, dx, 0, false);
                             break;
                         default: // dW = xᵀ·dy
-                            Gemm.multiply(in, out, batch, x, 0, true, y, 0, false, dw, 0, false);
+                            Gemm.multiply(precision, in, out, batch, x, 0, true, y, 0, false, dw, 0, false);
                             break;
                     }
                 }
@@ -140,10 +143,11 @@ public final class GemmBenchmark {
         }
     }
 
+    /** Uniform values in (−1, 1) that are floats, so that both precisions multiply the same numbers. */
     private static double[] random(Random rnd, int size) {
         double[] v = new double[size];
         for (int i = 0; i < size; i++) {
-            v[i] = rnd.nextDouble() * 2 - 1;
+            v[i] = (float) (rnd.nextDouble() * 2 - 1);
         }
         return v;
     }

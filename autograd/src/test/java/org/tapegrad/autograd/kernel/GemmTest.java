@@ -82,6 +82,21 @@ class GemmTest {
 
     @ParameterizedTest
     @EnumSource(Precision.class)
+    void tallNarrowProductsMatchNaiveInEveryLayout(Precision p) {
+        // n < 32 and m >= 2n: computed as Cᵀ = op(B)ᵀ·op(A)ᵀ, then transposed (a classifier's logits)
+        for (int threads : new int[] {1, 2}) {
+            Parallelism.setThreads(threads);
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) {
+                    GemmProperties.check(product(p, 64, 10, 627, ta, tb, false));
+                    GemmProperties.check(product(p, 301, 31, 40, ta, tb, true));
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Precision.class)
     void resultDoesNotDependOnTheNumberOfThreads(Precision p) {
         int[][] shapes = {{200, 300, 270}, {600, 1, 600}, {1, 600, 600}, {700, 20, 64}, {2000, 5, 40}};
         for (int[] s : shapes) {
