@@ -104,7 +104,8 @@ public final class Autograd {
                 if (node == null) {
                     continue;
                 }
-                Tensor[] inputGrads = grad == null ? new Tensor[node.inputCount()] : node.apply(grad);
+                // a retained gradient was copied into .grad, so the engine still holds the only reference
+                Tensor[] inputGrads = grad == null ? new Tensor[node.inputCount()] : node.apply(grad, gradOwned);
                 for (int i = 0; i < node.inputCount(); i++) {
                     Tensor input = node.input(i);
                     if (input == null || !input.requiresGrad()) {

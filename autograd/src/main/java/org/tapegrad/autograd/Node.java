@@ -38,6 +38,8 @@ public abstract class Node {
     private DType outputType = DType.defaultType();
     private boolean released;
     private int savedCount;
+    /** The gradient {@link #backward} is running with when the engine owns it (else null). */
+    private Tensor ownedGradient;
 
     /**
      * @param name   the operation's name, as shown in tape listings ({@code "mul"}, {@code "conv2d"})
@@ -64,6 +66,22 @@ public abstract class Node {
         saved.add(s);
         savedCount++;
         return s;
+    }
+
+    /**
+     * An array for an input gradient computed element by element from {@code gradOutput}, in
+     * {@code gradOutput}'s row-major order: {@code gradOutput}'s own storage when the engine owns it (it
+     * was made during this backward pass and nothing else refers to it: no hook, no retained gradient,
+     * no other input), so that the rule overwrites it in place instead of allocating (and the JVM
+     * zeroing) an array per operation; otherwise a new array of {@code gradOutput.numel()} values.
+     * The rule must read each element of {@code gradOutput} before writing the same element.
+     */
+    protected final double[] elementwiseGradientBuffer(Tensor gradOutput) {
+        if (gradOutput == ownedGradient && gradOutput.isContiguous() && gradOutput.storageOffset() == 0
+                && gradOutput.storageArray().length == gradOutput.numel()) {
+            return gradOutput.storageArray();
+        }
+        return new double[gradOutput.numel()];
     }
 
     /** Whether input {@code i} takes part in differentiation, so its gradient is worth computing. */
@@ -113,13 +131,23 @@ public abstract class Node {
         return outputType;
     }
 
-    final Tensor[] apply(Tensor gradOutput) {
+    /**
+     * Runs {@link #backward}. {@code owned} says that the engine holds the only reference to
+     * {@code gradOutput} and drops it afterwards, so the rule may reuse its storage.
+     */
+    final Tensor[] apply(Tensor gradOutput, boolean owned) {
         if (released && savedCount > 0) {
             throw new IllegalStateException(name + ": trying to backward through the graph a second time (or to "
                     + "access saved tensors after they have already been freed). Saved tensors are freed after "
                     + "backward; pass retainGraph = true to the first backward if you need to call it twice.");
         }
-        Tensor[] grads = backward(gradOutput);
+        Tensor[] grads;
+        ownedGradient = owned ? gradOutput : null;
+        try {
+            grads = backward(gradOutput);
+        } finally {
+            ownedGradient = null;
+        }
         if (grads.length != inputs.length) {
             throw new IllegalStateException(name + ": backward returned " + grads.length + " gradients for "
                     + inputs.length + " inputs");

@@ -282,10 +282,10 @@ public final class Pointwise {
 
                 @Override
                 protected Tensor[] backward(Tensor g) {
-                    double[] dx = new double[in.length];
                     double[] xs = savedX == null ? null : Kernels.rowMajor(savedX.get());
                     double[] ys = savedY == null ? null : savedY.get().storageArray();
                     double[] gs = Kernels.rowMajor(g);
+                    double[] dx = elementwiseGradientBuffer(g); // may be gs: each loop reads g[i] before dx[i]
                     Parallelism.parallelFor(0, dx.length, PARALLEL_MIN_VALUES,
                             (from, to) -> f.backward(xs, ys, gs, dx, parameter, from, to));
                     return new Tensor[] {wrap(f, dx, x)};
