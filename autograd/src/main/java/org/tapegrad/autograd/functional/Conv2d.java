@@ -1,13 +1,14 @@
 package org.tapegrad.autograd.functional;
 
+import java.util.Arrays;
 import org.tapegrad.autograd.Autograd;
 import org.tapegrad.autograd.DType;
 import org.tapegrad.autograd.Node;
 import org.tapegrad.autograd.SavedTensor;
 import org.tapegrad.autograd.Tensor;
 import org.tapegrad.autograd.kernel.Gemm;
-import org.tapegrad.autograd.kernel.Precision;
 import org.tapegrad.autograd.kernel.Parallelism;
+import org.tapegrad.autograd.kernel.Precision;
 import org.tapegrad.autograd.ops.Kernels;
 
 /**
@@ -62,8 +63,9 @@ import org.tapegrad.autograd.ops.Kernels;
  * row/column at the bottom/right; {@code "valid"} means no padding.
  *
  * <p>The matrix products are formed in the tensors' precision ({@link Kernels#precision}): in float for
- * float32, as PyTorch forms them, which halves their cost. The rest (bias, col2im's sums, the sum of the
- * weight gradient's partial sums) is in double, rounded once at the end, band by band while in cache.
+ * float32, as PyTorch forms them, which halves their cost; the bias is the starting value of the forward
+ * product. The rest (col2im's sums, the sum of the weight gradient's partial sums) is in double, rounded
+ * once at the end, band by band while in cache.
  */
 final class Conv2d {
     private static final String OP = "conv2d";
@@ -188,26 +190,24 @@ final class Conv2d {
             int wOff = grp * outPerGroup * k;
             int colsOff = grp * k * band;
             int outOff = bandStart + grp * outPerGroup * plane;
-            if (band == plane) {
-                // the band is the whole image: its output channels are contiguous rows
-                Gemm.multiply(precision, outPerGroup, band, k, w, wOff, false, cols, colsOff, false, out, outOff,
-                        false);
-            } else {
-                Gemm.multiply(precision, outPerGroup, band, k, w, wOff, false, cols, colsOff, false, staging, 0,
-                        false);
+            // the band is the whole image: its output channels are contiguous rows of the output
+            boolean inPlace = band == plane;
+            double[] target = inPlace ? out : staging;
+            int targetOff = inPlace ? outOff : 0;
+            int rowStride = inPlace ? plane : band;
+            if (b != null) {
+                // start from the bias and accumulate the product onto it: one rounding, in the product
+                for (int o = 0; o < outPerGroup; o++) {
+                    int row = targetOff + o * rowStride;
+                    Arrays.fill(target, row, row + band, b[grp * outPerGroup + o]);
+                }
+            }
+            Gemm.multiply(precision, outPerGroup, band, k, w, wOff, false, cols, colsOff, false, target, targetOff,
+                    b != null);
+            if (!inPlace) {
                 for (int o = 0; o < outPerGroup; o++) {
                     System.arraycopy(staging, o * band, out, outOff + o * plane, band);
                 }
-            }
-        }
-        if (b != null) {
-            for (int o = 0; o < g.outChannels; o++) {
-                int start = bandStart + o * plane;
-                double bias = b[o];
-                for (int t = start; t < start + band; t++) {
-                    out[t] += bias;
-                }
-                Kernels.round(type, out, start, start + band);
             }
         }
     }

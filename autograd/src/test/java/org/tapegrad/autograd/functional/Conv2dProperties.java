@@ -161,30 +161,33 @@ class Conv2dProperties {
     }
 
     /**
-     * Float32 convolutions sum in float, as PyTorch's do: each output is a float32 value within the
-     * usual bound of a float sum of K products, {@code (K + 1)·2⁻²⁴·Σ|x||w|}, of the float64 result
-     * (the bound Σ|x||w| per output is the float64 convolution of |x| and |w|).
+     * Float32 convolutions sum in float, as PyTorch's do, starting from the bias: each output is a
+     * float32 value within the usual bound of a float sum of K products and the bias,
+     * {@code (K + 2)·2⁻²⁴·(Σ|x||w| + |b|)}, of the float64 result (that magnitude per output is the
+     * float64 convolution of |x| and |w| with bias |b|).
      */
     @Property(tries = 20)
     void float32InputGivesFloat32ValuesWithinFloatSummationErrorOfFloat64(@ForAll("configs") Config c,
-            @ForAll long seed) {
+            @ForAll boolean withBias, @ForAll long seed) {
         Generator gen = new Generator(seed);
         Tensor x = uniform(gen, c.batch(), c.inChannels(), c.height(), c.width()).to(DType.FLOAT32);
         Tensor w = uniform(gen, c.outChannels(), c.inPerGroup(), c.kernelH(), c.kernelW()).to(DType.FLOAT32);
-        double[] y32 = Functional.conv2d(x, w, null, c.stride(), c.padding(), c.dilation(), c.groups())
+        Tensor b = withBias ? uniform(gen, c.outChannels()).to(DType.FLOAT32) : null;
+        double[] y32 = Functional.conv2d(x, w, b, c.stride(), c.padding(), c.dilation(), c.groups())
                 .toDoubleArray();
         Tensor x64 = x.to(DType.FLOAT64);
         Tensor w64 = w.to(DType.FLOAT64);
-        double[] y64 = Functional.conv2d(x64, w64, null, c.stride(), c.padding(), c.dilation(), c.groups())
+        Tensor b64 = withBias ? b.to(DType.FLOAT64) : null;
+        double[] y64 = Functional.conv2d(x64, w64, b64, c.stride(), c.padding(), c.dilation(), c.groups())
                 .toDoubleArray();
-        double[] magnitude = Functional.conv2d(x64.abs(), w64.abs(), null, c.stride(), c.padding(), c.dilation(),
-                c.groups()).toDoubleArray();
+        double[] magnitude = Functional.conv2d(x64.abs(), w64.abs(), withBias ? b64.abs() : null, c.stride(),
+                c.padding(), c.dilation(), c.groups()).toDoubleArray();
         int patch = c.inPerGroup() * c.kernelH() * c.kernelW();
         for (int i = 0; i < y32.length; i++) {
             int at = i;
             assertEquals((float) y32[i], y32[i], 0.0, () -> "element " + at + " is not a float32 value");
-            double bound = (patch + 1) * Math.ulp(1.0f) / 2 * magnitude[i];
-            assertEquals(y64[i], y32[i], bound, () -> "element " + at + " of " + c);
+            double bound = (patch + 2) * Math.ulp(1.0f) / 2 * magnitude[i];
+            assertEquals(y64[i], y32[i], bound, () -> "element " + at + " of " + c + " (bias: " + withBias + ")");
         }
     }
 
