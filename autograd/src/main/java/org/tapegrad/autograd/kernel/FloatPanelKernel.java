@@ -11,6 +11,10 @@ import java.util.Arrays;
  * <p>C stays a {@code double[]}: the micro-kernel sums a panel's products from zero into 3 float
  * rows, and {@link #addTile} adds them to C and rounds to float. For a float32 C that is exactly a
  * float addition, so across panels the result is summed in float, as sgemm sums it.
+ *
+ * <p>The packing loops mirror {@link DoublePanelKernel}'s line for line: Java has no generics over
+ * primitive arrays, so the two precisions are written out side by side, as BLAS writes sgemm and
+ * dgemm. {@code GemmProperties} checks both against the naive product on every layout.
  */
 final class FloatPanelKernel extends PanelKernel {
     /** Source of zeros for starting a C tile. */
