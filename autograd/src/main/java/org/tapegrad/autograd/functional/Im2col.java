@@ -20,7 +20,8 @@ import java.util.Arrays;
  *
  * <h2>Loop order</h2>
  * Both kernels walk the column matrix in storage order (r, then i, then j), so its accesses are
- * sequential; for a fixed (r, i) the input is read along one row of one channel, with stride {@code sW}. The valid range of {@code j} for each kernel
+ * sequential; for a fixed (r, i) the input is read along one row of one channel, with stride {@code sW}
+ * (a plain {@code System.arraycopy} when {@code sW = 1}). The valid range of {@code j} for each kernel
  * column is computed once, so the inner loops have no bounds tests.
  */
 final class Im2col {
@@ -57,9 +58,9 @@ final class Im2col {
                             cols[dst + j] = 0.0;
                         }
                         if (g.strideW == 1) {
-                            // a loop, not System.arraycopy: rows are a few dozen values, where the call costs more
-                            for (int j = jLo; j < jHi; j++) {
-                                cols[dst + j] = x[src + j];
+                            // jHi == jLo: this kernel column sees only padding, and src + jLo may lie outside x
+                            if (jHi > jLo) {
+                                System.arraycopy(x, src + jLo, cols, dst + jLo, jHi - jLo);
                             }
                         } else {
                             for (int j = jLo; j < jHi; j++) {
