@@ -84,7 +84,7 @@ final class CrossEntropy {
                         blockWeight);
             }
         });
-        double totalWeight = CrossEntropy.sum(blockWeight);
+        double totalWeight = sum(blockWeight);
         Tensor out = combine(reduction, nll, smooth, eps, dims.classes, totalWeight, logits, target.shape());
         if (keep) {
             Autograd.record(out, new Node(OP, logits) {
