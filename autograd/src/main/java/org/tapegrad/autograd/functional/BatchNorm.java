@@ -47,15 +47,25 @@ import org.tapegrad.autograd.ops.Kernels;
  * (C doubles each), x is saved. The running statistics never receive gradients.
  *
  * <h2>Speed</h2>
- * Every pass works channel by channel, so channels are split across {@link Parallelism} when the
- * input has more than {@link #PARALLEL_MIN_VALUES} values per thread. The sums keep four partial sums
- * (see {@link Kernels#sum}); the elementwise loops index every array by the same variable, which the
- * JIT compiles to vector instructions. Float32 results are rounded segment by segment while in cache.
+ * Every pass works on {@linkplain Segments segments} of one channel of one image, at most
+ * {@link #SEGMENT} values each, split across {@link Parallelism} when the input has more than
+ * {@link #PARALLEL_MIN_VALUES} values per thread: a few channels of a large image (the seed's 3 of
+ * 224×224) then spread evenly over the threads. Sums are taken per segment, then added in segment order
+ * per channel, so they do not depend on the number of threads. The backward gathers Σg and Σg·(x − μ)
+ * in one pass. The sums keep four partial sums (see {@link Kernels#sum}); the elementwise loops index
+ * every array by the same variable, which the JIT compiles to vector instructions. Float32 results are
+ * rounded segment by segment while in cache.
  */
 final class BatchNorm {
     private static final String OP = "batchNorm";
     /** Values a thread should get at least before channels are split across threads. */
     static final int PARALLEL_MIN_VALUES = 1 << 15;
+    /**
+     * Values of one channel of one image that form one unit of work and one partial sum (at most, give
+     * or take the rounding of the image into equal segments): small enough that a channel of a large
+     * image spreads over all threads, large enough that each unit's loop runs long.
+     */
+    static final int SEGMENT = 1 << 12;
 
     private BatchNorm() {
     }
@@ -76,7 +86,7 @@ final class BatchNorm {
         double[] invstd = new double[channels];
         if (batchStats) {
             double[] squares = new double[channels];
-            batchStatistics(xd, batch, channels, inner, mean, squares);
+            batchStatistics(xd, new Segments(batch, channels, inner), mean, squares);
             for (int c = 0; c < channels; c++) {
                 mean[c] = x.dtype().round(mean[c]);
                 invstd[c] = x.dtype().round(1.0 / Math.sqrt(squares[c] / count + eps));
@@ -93,17 +103,18 @@ final class BatchNorm {
             }
         }
         double[] out = new double[xd.length];
-        Parallelism.parallelFor(0, channels, minChannels(batch, inner), (c0, c1) -> {
-            for (int c = c0; c < c1; c++) {
+        Segments segments = new Segments(batch, channels, inner);
+        Parallelism.parallelFor(0, segments.count, segments.minChunk(), (from, to) -> {
+            for (int unit = from; unit < to; unit++) {
+                int c = segments.channel(unit);
                 double alpha = gamma == null ? invstd[c] : invstd[c] * gamma[c];
                 double shift = (beta == null ? 0.0 : beta[c]) - mean[c] * alpha;
-                for (int n = 0; n < batch; n++) {
-                    int off = (n * channels + c) * inner;
-                    for (int i = off; i < off + inner; i++) {
-                        out[i] = xd[i] * alpha + shift;
-                    }
-                    Kernels.round(x.dtype(), out, off, off + inner);
+                int start = segments.start(unit);
+                int end = segments.end(unit);
+                for (int i = start; i < end; i++) {
+                    out[i] = xd[i] * alpha + shift;
                 }
+                Kernels.round(x.dtype(), out, start, end);
             }
         });
         Tensor result = Tensor.wrapExact(out, x.dtype(), shape);
@@ -120,12 +131,12 @@ final class BatchNorm {
                     double[] sumG = new double[channels];
                     double[] sumGCentred = new double[channels];
                     if (xs != null || needsInputGrad(2)) {
-                        gradientSums(gd, xs, mean, batch, channels, inner, sumG, sumGCentred);
+                        gradientSums(gd, xs, mean, new Segments(batch, channels, inner), sumG, sumGCentred);
                     }
                     Tensor dx = null;
                     if (needsInputGrad(0)) {
                         double[] dxd = inputGradient(gd, xs, gm, mean, invstd, sumG, sumGCentred, batchStats,
-                                batch, channels, inner, x.dtype());
+                                new Segments(batch, channels, inner), x.dtype());
                         dx = Tensor.wrapExact(dxd, x.dtype(), shape);
                     }
                     Tensor dWeight = null;
@@ -145,30 +156,31 @@ final class BatchNorm {
     }
 
     /**
-     * Per channel: the mean, and the sum of squared deviations from it (two passes, for accuracy).
+     * Per channel: the mean, and the sum of squared deviations from it (two passes, for accuracy). Each
+     * pass sums every segment on its own, then each channel's segments in order.
      *
      * @param mean    modified: receives Σx/M
      * @param squares modified: receives Σ(x − μ)²
      */
-    private static void batchStatistics(double[] x, int batch, int channels, int inner, double[] mean,
-            double[] squares) {
-        int count = batch * inner;
-        Parallelism.parallelFor(0, channels, minChannels(batch, inner), (c0, c1) -> {
-            for (int c = c0; c < c1; c++) {
-                double s = 0;
-                for (int n = 0; n < batch; n++) {
-                    int off = (n * channels + c) * inner;
-                    s += Kernels.sum(x, off, off + inner);
-                }
-                mean[c] = s / count;
-                double q = 0;
-                for (int n = 0; n < batch; n++) {
-                    int off = (n * channels + c) * inner;
-                    q += squaredDeviations(x, off, off + inner, mean[c]);
-                }
-                squares[c] = q;
+    private static void batchStatistics(double[] x, Segments segments, double[] mean, double[] squares) {
+        double[] partial = new double[segments.count];
+        Parallelism.parallelFor(0, segments.count, segments.minChunk(), (from, to) -> {
+            for (int unit = from; unit < to; unit++) {
+                partial[unit] = Kernels.sum(x, segments.start(unit), segments.end(unit));
             }
         });
+        segments.sumPerChannel(partial, mean);
+        int count = segments.perChannel();
+        for (int c = 0; c < mean.length; c++) {
+            mean[c] /= count;
+        }
+        Parallelism.parallelFor(0, segments.count, segments.minChunk(), (from, to) -> {
+            for (int unit = from; unit < to; unit++) {
+                partial[unit] = squaredDeviations(x, segments.start(unit), segments.end(unit),
+                        mean[segments.channel(unit)]);
+            }
+        });
+        segments.sumPerChannel(partial, squares);
     }
 
     /** Σ (x[i] − m)² over [from, to), with four partial sums (see {@link Kernels#sum}). */
@@ -195,28 +207,39 @@ final class BatchNorm {
         return (s0 + s1) + (s2 + s3);
     }
 
-    /** Σ g[i]·(x[i] − m) over [from, to), with four partial sums (see {@link Kernels#sum}). */
-    private static double centredProducts(double[] g, double[] x, int from, int to, double m) {
+    /**
+     * Σ g[i] and Σ g[i]·(x[i] − m) over [from, to) in one pass, each with four partial sums (see
+     * {@link Kernels#sum}).
+     *
+     * @param sums modified: receives the two sums at {@code sums[at]} and {@code sums[at + 1]}
+     */
+    private static void gradientAndCentredProductSums(double[] g, double[] x, int from, int to, double m,
+            double[] sums, int at) {
+        double g0 = 0;
+        double g1 = 0;
+        double g2 = 0;
+        double g3 = 0;
         double s0 = 0;
         double s1 = 0;
         double s2 = 0;
         double s3 = 0;
         int i = from;
         for (; i + 4 <= to; i += 4) {
+            g0 += g[i];
+            g1 += g[i + 1];
+            g2 += g[i + 2];
+            g3 += g[i + 3];
             s0 += g[i] * (x[i] - m);
             s1 += g[i + 1] * (x[i + 1] - m);
             s2 += g[i + 2] * (x[i + 2] - m);
             s3 += g[i + 3] * (x[i + 3] - m);
         }
         for (; i < to; i++) {
+            g0 += g[i];
             s0 += g[i] * (x[i] - m);
         }
-        return (s0 + s1) + (s2 + s3);
-    }
-
-    /** Channels per thread so that each thread gets at least {@link #PARALLEL_MIN_VALUES} values. */
-    private static int minChannels(int batch, int inner) {
-        return (int) Math.max(1, PARALLEL_MIN_VALUES / Math.max(1L, (long) batch * inner));
+        sums[at] = (g0 + g1) + (g2 + g3);
+        sums[at + 1] = (s0 + s1) + (s2 + s3);
     }
 
     /** running ← (1 − f)·running + f·batch statistic, in place and outside the tape (bumps their version). */
@@ -235,50 +258,57 @@ final class BatchNorm {
     }
 
     /**
-     * Per channel: Σ g and Σ g·(x − μ) (the latter only when x is given).
+     * Per channel: Σ g and Σ g·(x − μ) (the latter only when x is given), segment by segment, then each
+     * channel's segments in order.
      *
      * @param sumG        modified
      * @param sumGCentred modified
      */
-    private static void gradientSums(double[] g, double[] x, double[] mean, int batch, int channels, int inner,
-            double[] sumG, double[] sumGCentred) {
-        Parallelism.parallelFor(0, channels, minChannels(batch, inner), (c0, c1) -> {
-            for (int c = c0; c < c1; c++) {
-                for (int n = 0; n < batch; n++) {
-                    int off = (n * channels + c) * inner;
-                    sumG[c] += Kernels.sum(g, off, off + inner);
-                    if (x != null) {
-                        sumGCentred[c] += centredProducts(g, x, off, off + inner, mean[c]);
-                    }
+    private static void gradientSums(double[] g, double[] x, double[] mean, Segments segments, double[] sumG,
+            double[] sumGCentred) {
+        double[] partialG = new double[segments.count];
+        double[] partialCentred = new double[segments.count];
+        Parallelism.parallelFor(0, segments.count, segments.minChunk(), (from, to) -> {
+            double[] sums = new double[2];
+            for (int unit = from; unit < to; unit++) {
+                int start = segments.start(unit);
+                int end = segments.end(unit);
+                if (x == null) {
+                    partialG[unit] = Kernels.sum(g, start, end);
+                } else {
+                    gradientAndCentredProductSums(g, x, start, end, mean[segments.channel(unit)], sums, 0);
+                    partialG[unit] = sums[0];
+                    partialCentred[unit] = sums[1];
                 }
             }
         });
+        segments.sumPerChannel(partialG, sumG);
+        segments.sumPerChannel(partialCentred, sumGCentred);
     }
 
     private static double[] inputGradient(double[] g, double[] x, double[] gamma, double[] mean, double[] invstd,
-            double[] sumG, double[] sumGCentred, boolean batchStats, int batch, int channels, int inner,
-            DType type) {
-        int count = batch * inner;
+            double[] sumG, double[] sumGCentred, boolean batchStats, Segments segments, DType type) {
+        int count = segments.perChannel();
         double[] dx = new double[g.length];
-        Parallelism.parallelFor(0, channels, minChannels(batch, inner), (c0, c1) -> {
-            for (int c = c0; c < c1; c++) {
+        Parallelism.parallelFor(0, segments.count, segments.minChunk(), (from, to) -> {
+            for (int unit = from; unit < to; unit++) {
+                int c = segments.channel(unit);
                 double scale = gamma == null ? invstd[c] : gamma[c] * invstd[c];
-                double meanG = batchStats ? sumG[c] / count : 0.0;
-                double projection = batchStats ? sumGCentred[c] / count * invstd[c] * invstd[c] : 0.0;
-                double m = mean[c];
-                for (int n = 0; n < batch; n++) {
-                    int off = (n * channels + c) * inner;
-                    if (batchStats) {
-                        for (int i = off; i < off + inner; i++) {
-                            dx[i] = (g[i] - (x[i] - m) * projection - meanG) * scale;
-                        }
-                    } else {
-                        for (int i = off; i < off + inner; i++) {
-                            dx[i] = g[i] * scale;
-                        }
+                int start = segments.start(unit);
+                int end = segments.end(unit);
+                if (batchStats) {
+                    double meanG = sumG[c] / count;
+                    double projection = sumGCentred[c] / count * invstd[c] * invstd[c];
+                    double m = mean[c];
+                    for (int i = start; i < end; i++) {
+                        dx[i] = (g[i] - (x[i] - m) * projection - meanG) * scale;
                     }
-                    Kernels.round(type, dx, off, off + inner);
+                } else {
+                    for (int i = start; i < end; i++) {
+                        dx[i] = g[i] * scale;
+                    }
                 }
+                Kernels.round(type, dx, start, end);
             }
         });
         return dx;
@@ -324,6 +354,72 @@ final class BatchNorm {
                 throw new IllegalArgumentException(OP + ": Expected more than 1 value per channel when training, "
                         + "got input size " + Shapes.format(shape));
             }
+        }
+    }
+
+    /**
+     * The units of work of every pass: each channel of each image cut into segments of about
+     * {@link #SEGMENT} values, numbered channel by channel (then image by image, then along the image),
+     * so that one channel's segments are consecutive and its partial sums can be added in order. The
+     * segments depend on the shape only, never on the number of threads. This class is immutable.
+     */
+    private static final class Segments {
+        final int batch;
+        final int channels;
+        final int inner;
+        /** Segments per channel and image. */
+        final int perImage;
+        final int count;
+
+        Segments(int batch, int channels, int inner) {
+            this.batch = batch;
+            this.channels = channels;
+            this.inner = inner;
+            this.perImage = Math.max(1, Args.ceilDiv(inner, SEGMENT));
+            this.count = channels * batch * perImage;
+        }
+
+        int channel(int unit) {
+            return unit / (batch * perImage);
+        }
+
+        /** Offset of the segment's first value in the row-major (N, C, …) array. */
+        int start(int unit) {
+            return offset(unit, unit % perImage);
+        }
+
+        /** Offset just past the segment's last value. */
+        int end(int unit) {
+            return offset(unit, unit % perImage + 1);
+        }
+
+        /** Values per channel: M = N·d1⋯dk. */
+        int perChannel() {
+            return batch * inner;
+        }
+
+        /** {@code totals[c] = Σ partial[unit]} over channel c's segments, in order. */
+        void sumPerChannel(double[] partial, double[] totals) {
+            int perChannel = batch * perImage;
+            for (int c = 0; c < channels; c++) {
+                double s = 0;
+                for (int unit = c * perChannel; unit < (c + 1) * perChannel; unit++) {
+                    s += partial[unit];
+                }
+                totals[c] = s;
+            }
+        }
+
+        /** Segments per thread so that each thread gets at least {@link #PARALLEL_MIN_VALUES} values. */
+        int minChunk() {
+            return Math.max(1, PARALLEL_MIN_VALUES / Math.max(1, Math.min(SEGMENT, inner)));
+        }
+
+        /** Offset of the k-th of the {@code perImage} equal parts of the unit's (image, channel) run. */
+        private int offset(int unit, int k) {
+            int n = unit / perImage % batch;
+            int c = channel(unit);
+            return (n * channels + c) * inner + (int) ((long) inner * k / perImage);
         }
     }
 }

@@ -2,6 +2,7 @@ package org.tapegrad.autograd.functional;
 
 import java.util.Arrays;
 import org.tapegrad.autograd.Autograd;
+import org.tapegrad.autograd.DType;
 import org.tapegrad.autograd.Node;
 import org.tapegrad.autograd.ShapeException;
 import org.tapegrad.autograd.Shapes;
@@ -39,7 +40,10 @@ import org.tapegrad.autograd.ops.Kernels;
  *
  * <p>Positions are independent: both passes work in blocks of up to {@link ClassDim#BLOCK} positions
  * of one image, split across {@link Parallelism} above {@link #PARALLEL_MIN_VALUES} logits per thread.
- * The loss is summed afterwards from the per-position terms, in order.
+ * The forward adds up each block's terms (and its share of D) in position order, then the blocks in
+ * order, so the loss does not depend on the number of threads; 'none' keeps the per-position terms. The
+ * backward works class row by class row within a block (unit stride, which the JIT vectorises) and
+ * rounds each row to the logits' dtype while it is in cache.
  */
 final class CrossEntropy {
     private static final String OP = "crossEntropy";
@@ -63,43 +67,25 @@ final class CrossEntropy {
             return SoftTargetCrossEntropy.apply(logits, target, w, ignoreIndex, reduction, eps, dims);
         }
         IndexTargets targets = IndexTargets.of(OP, dims, target, ignoreIndex);
-        int positions = dims.positions();
-        int classes = dims.classes;
-        int inner = dims.inner;
         double[] x = Kernels.rowMajor(logits);
         boolean keep = Autograd.needsGrad(logits);
         double[] probs = keep ? new double[x.length] : null;
-        double[] nll = new double[positions];
-        double[] smooth = new double[positions];
         Blocks blocks = new Blocks(dims);
+        // per position for 'none'; per block otherwise, summed in block order below
+        boolean perPosition = reduction == Reduction.NONE;
+        double[] nll = new double[perPosition ? dims.positions() : blocks.count];
+        double[] smooth = eps > 0 ? new double[nll.length] : null;
+        double[] blockWeight = new double[blocks.count];
         Parallelism.parallelFor(0, blocks.count, blocks.minChunk(), (from, to) -> {
             double[] shift = new double[ClassDim.BLOCK];
             double[] logSum = new double[ClassDim.BLOCK];
             for (int block = from; block < to; block++) {
-                int n = blocks.image(block);
-                int s0 = blocks.first(block);
-                int len = blocks.length(block);
-                dims.logSoftmax(x, n, s0, len, shift, logSum, probs);
-                for (int s = 0; s < len; s++) {
-                    int p = n * inner + s0 + s;
-                    int y = targets.classOf(p);
-                    if (y < 0) {
-                        continue;
-                    }
-                    int base = dims.base(n, s0 + s);
-                    nll[p] = -w[y] * ((x[base + y * inner] - shift[s]) - logSum[s]);
-                    if (eps > 0) {
-                        double sm = 0;
-                        for (int c = 0; c < classes; c++) {
-                            sm -= w[c] * ((x[base + c * inner] - shift[s]) - logSum[s]);
-                        }
-                        smooth[p] = sm;
-                    }
-                }
+                forwardBlock(dims, blocks, block, x, targets, w, eps, perPosition, shift, logSum, probs, nll, smooth,
+                        blockWeight);
             }
         });
-        double totalWeight = targets.totalWeight(w);
-        Tensor out = combine(reduction, nll, smooth, eps, classes, totalWeight, logits, target.shape());
+        double totalWeight = sum(blockWeight);
+        Tensor out = combine(reduction, nll, smooth, eps, dims.classes, totalWeight, logits, target.shape());
         if (keep) {
             Autograd.record(out, new Node(OP, logits) {
                 @Override
@@ -108,45 +94,142 @@ final class CrossEntropy {
                     double[] dx = new double[probs.length];
                     double sumW = sum(w);
                     Parallelism.parallelFor(0, blocks.count, blocks.minChunk(), (from, to) -> {
+                        double[] a = new double[ClassDim.BLOCK];
+                        double[] b = new double[ClassDim.BLOCK];
                         for (int block = from; block < to; block++) {
-                            int n = blocks.image(block);
-                            int s0 = blocks.first(block);
-                            for (int s = s0; s < s0 + blocks.length(block); s++) {
-                                int p = n * inner + s;
-                                int y = targets.classOf(p);
-                                if (y < 0) {
-                                    continue;
-                                }
-                                double scale = scale(reduction, gd, p, totalWeight);
-                                double a = scale * (1 - eps) * w[y];
-                                double b = scale * eps / classes;
-                                int base = dims.base(n, s);
-                                for (int c = 0, i = base; c < classes; c++, i += inner) {
-                                    dx[i] = a * probs[i] + b * (probs[i] * sumW - w[c]);
-                                }
-                                dx[base + y * inner] -= a;
-                            }
+                            backwardBlock(dims, blocks, block, probs, targets, w, sumW, eps, reduction, gd,
+                                    totalWeight, a, b, dx, logits.dtype());
                         }
                     });
-                    return new Tensor[] {Tensor.wrap(dx, logits.dtype(), logits.shape())};
+                    return new Tensor[] {Tensor.wrapExact(dx, logits.dtype(), logits.shape())};
                 }
             });
         }
         return out;
     }
 
-    /** The reduced loss {@code (1 − ε)·NLL + (ε/C)·S}, each term reduced alike (see the class documentation). */
+    /**
+     * The forward pass over one block of positions: the log-softmax (and the softmax into {@code probs}
+     * when not null), then per kept position {@code nll_p} and {@code smooth_p}, stored per position or
+     * added up for the block; {@code blockWeight[block]} receives the block's share of D.
+     */
+    private static void forwardBlock(ClassDim dims, Blocks blocks, int block, double[] x, IndexTargets targets,
+            double[] w, double eps, boolean perPosition, double[] shift, double[] logSum, double[] probs,
+            double[] nll, double[] smooth, double[] blockWeight) {
+        int n = blocks.image(block);
+        int s0 = blocks.first(block);
+        int len = blocks.length(block);
+        int inner = dims.inner;
+        dims.logSoftmax(x, n, s0, len, shift, logSum, probs);
+        double nllSum = 0;
+        double smoothSum = 0;
+        double weight = 0;
+        int p0 = n * inner + s0;
+        int base = dims.base(n, s0);
+        for (int s = 0; s < len; s++) {
+            int y = targets.classOf(p0 + s);
+            if (y < 0) {
+                continue;
+            }
+            double l = -w[y] * ((x[base + s + y * inner] - shift[s]) - logSum[s]);
+            double sm = 0;
+            if (smooth != null) {
+                for (int c = 0, i = base + s; c < dims.classes; c++, i += inner) {
+                    sm -= w[c] * ((x[i] - shift[s]) - logSum[s]);
+                }
+            }
+            if (perPosition) {
+                nll[p0 + s] = l;
+                if (smooth != null) {
+                    smooth[p0 + s] = sm;
+                }
+            }
+            nllSum += l;
+            smoothSum += sm;
+            weight += w[y];
+        }
+        if (!perPosition) {
+            nll[block] = nllSum;
+            if (smooth != null) {
+                smooth[block] = smoothSum;
+            }
+        }
+        blockWeight[block] = weight;
+    }
+
+    /**
+     * dx over one block of positions, rounded to {@code type}: per position the coefficients
+     * {@code a = s_p·(1 − ε)·w[y_p]} and {@code b = s_p·ε/C} (both 0 where ignored), then class row by class
+     * row {@code dx = a·P + b·(P·W − w_c)}, then {@code −a} at the target class.
+     *
+     * @param a scratch of at least {@link ClassDim#BLOCK} values
+     * @param b scratch of at least {@link ClassDim#BLOCK} values
+     */
+    private static void backwardBlock(ClassDim dims, Blocks blocks, int block, double[] probs, IndexTargets targets,
+            double[] w, double sumW, double eps, Reduction reduction, double[] g, double totalWeight, double[] a,
+            double[] b, double[] dx, DType type) {
+        int n = blocks.image(block);
+        int s0 = blocks.first(block);
+        int len = blocks.length(block);
+        int inner = dims.inner;
+        int classes = dims.classes;
+        int p0 = n * inner + s0;
+        int base = dims.base(n, s0);
+        for (int s = 0; s < len; s++) {
+            int y = targets.classOf(p0 + s);
+            double scale = y < 0 ? 0.0 : scale(reduction, g, p0 + s, totalWeight);
+            a[s] = y < 0 ? 0.0 : scale * (1 - eps) * w[y];
+            b[s] = scale * eps / classes;
+        }
+        for (int c = 0; c < classes; c++) {
+            int row = base + c * inner;
+            if (eps > 0) {
+                double wc = w[c];
+                for (int s = 0; s < len; s++) {
+                    double pr = probs[row + s];
+                    dx[row + s] = a[s] * pr + b[s] * (pr * sumW - wc);
+                }
+            } else {
+                for (int s = 0; s < len; s++) {
+                    dx[row + s] = a[s] * probs[row + s];
+                }
+            }
+        }
+        for (int s = 0; s < len; s++) {
+            int y = targets.classOf(p0 + s);
+            if (y >= 0) {
+                dx[base + s + y * inner] -= a[s];
+            } else {
+                // exactly 0, even where the softmax is not finite
+                for (int c = 0, i = base + s; c < classes; c++, i += inner) {
+                    dx[i] = 0.0;
+                }
+            }
+        }
+        for (int c = 0; c < classes; c++) {
+            int row = base + c * inner;
+            Kernels.round(type, dx, row, row + len);
+        }
+    }
+
+    /**
+     * The reduced loss {@code (1 − ε)·NLL + (ε/C)·S}, each term reduced alike (see the class documentation).
+     *
+     * @param nll    per position for 'none' (then modified: becomes the output), else per block
+     * @param smooth like nll, or null when ε = 0
+     */
     private static Tensor combine(Reduction reduction, double[] nll, double[] smooth, double eps, int classes,
             double totalWeight, Tensor logits, int[] positionShape) {
         if (reduction == Reduction.NONE) {
-            double[] out = new double[nll.length];
-            for (int p = 0; p < out.length; p++) {
-                out[p] = eps > 0 ? (1 - eps) * nll[p] + eps / classes * smooth[p] : nll[p];
+            if (smooth != null) {
+                for (int p = 0; p < nll.length; p++) {
+                    nll[p] = (1 - eps) * nll[p] + eps / classes * smooth[p];
+                }
             }
-            return Tensor.wrap(out, logits.dtype(), positionShape);
+            return Tensor.wrap(nll, logits.dtype(), positionShape);
         }
         double nllSum = sum(nll);
-        double smoothSum = sum(smooth);
+        double smoothSum = smooth == null ? 0.0 : sum(smooth);
         if (reduction == Reduction.MEAN) {
             nllSum /= totalWeight;
             smoothSum /= totalWeight;

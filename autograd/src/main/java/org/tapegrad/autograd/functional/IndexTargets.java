@@ -37,19 +37,20 @@ final class IndexTargets {
         int[] classOf = new int[t.length];
         for (int p = 0; p < t.length; p++) {
             double v = t[p];
-            if (v == ignoreIndex) {
+            int y = (int) v; // exact for every valid class; NaN gives 0 and ±∞ saturate, which fail y == v
+            if (y == v && y >= 0 && y < dims.classes && y != ignoreIndex) {
+                classOf[p] = y;
+            } else if (v == ignoreIndex) {
                 classOf[p] = -1;
             } else if (v != Math.rint(v) || Double.isInfinite(v)) {
                 throw new IllegalArgumentException(op + ": target must hold class indices (exact integers), but "
                         + "target" + indexOf(p, expected) + " is " + v + " (target of size " + Shapes.format(expected)
                         + ")");
-            } else if (v < 0 || v >= dims.classes) {
+            } else {
                 throw new IllegalArgumentException(op + ": Target " + (long) v + " is out of bounds: expected a class "
                         + "in [0, " + dims.classes + ") or ignoreIndex " + ignoreIndex + ", found at target"
                         + indexOf(p, expected) + " (target of size " + Shapes.format(expected) + ", input of size "
                         + Shapes.format(dims.logitsShape) + ")");
-            } else {
-                classOf[p] = (int) v;
             }
         }
         return new IndexTargets(classOf);
