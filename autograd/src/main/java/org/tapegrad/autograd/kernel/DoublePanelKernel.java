@@ -21,14 +21,20 @@ import java.util.Arrays;
  */
 final class DoublePanelKernel extends PanelKernel {
     /** Source of zeros for starting a C tile from scratch. */
+    /** Values per panel row: {@link #ROW_BYTES} of them. */
+    private static final int NC = ROW_BYTES / Double.BYTES;
     private static final double[] ZEROS = new double[NC];
 
-    /** The B panel: kc rows of nc values (at 256×512, 1 MiB: it lives in L2/L3). */
+    /** The B panel: kc rows of nc values (at 512×512, 2 MiB: it lives in L3). */
     private final double[][] bRows = new double[KC + KU - 1][NC + ROW_PAD];
     /** The C tile: 3 rows of nc values (12 KiB, L1). */
     private final double[][] cRows = new double[MR][NC + ROW_PAD];
-    /** A sliver: 3 rows × kc, interleaved (6 KiB, L1). */
+    /** A sliver: 3 rows × kc, interleaved (12 KiB, L1). */
     private final double[] aPack = new double[(KC + KU - 1) * MR];
+
+    DoublePanelKernel() {
+        super(NC);
+    }
 
     @Override
     void packB(int pFrom, int pTo, double[] b, int bOff, boolean transB, int n, int k, int pc, int kc, int jc,

@@ -18,14 +18,20 @@ import java.util.Arrays;
  */
 final class FloatPanelKernel extends PanelKernel {
     /** Source of zeros for starting a C tile. */
+    /** Values per panel row: {@link #ROW_BYTES} of them. */
+    private static final int NC = ROW_BYTES / Float.BYTES;
     private static final float[] ZEROS = new float[NC];
 
-    /** The B panel: kc rows of nc values (at 256×512, 512 KiB). */
+    /** The B panel: kc rows of nc values (at 512×1024, 2 MiB: it lives in L3). */
     private final float[][] bRows = new float[KC + KU - 1][NC + ROW_PAD];
-    /** The C tile: 3 rows of nc values (6 KiB, L1). */
+    /** The C tile: 3 rows of nc values (12 KiB, L1). */
     private final float[][] cRows = new float[MR][NC + ROW_PAD];
-    /** A sliver: 3 rows × kc, interleaved (3 KiB, L1). */
+    /** A sliver: 3 rows × kc, interleaved (6 KiB, L1). */
     private final float[] aPack = new float[(KC + KU - 1) * MR];
+
+    FloatPanelKernel() {
+        super(NC);
+    }
 
     @Override
     void packB(int pFrom, int pTo, double[] b, int bOff, boolean transB, int n, int k, int pc, int kc, int jc,

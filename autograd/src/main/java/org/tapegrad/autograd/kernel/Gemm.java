@@ -42,8 +42,8 @@ import java.util.Objects;
  * the packed, cache-blocked design of GotoBLAS, turned so that the vector dimension is the column
  * index j:
  * <ol>
- *   <li>C is cut into column blocks of {@value #NC}, k into about equal panels of at most
- *       {@value #KC} (+2).</li>
+ *   <li>C is cut into column blocks of 4 KiB of values (512 doubles or 1024 floats), k into about
+ *       equal panels of at most {@value #KC} (+2).</li>
  *   <li>The panel op(B)[pc..pc+kc)[jc..jc+nc) is packed into {@code kc} separate row arrays
  *       (copied, or for transB transposed 8 rows at a time), zero-padded to a multiple of 3 rows.
  *       It lives in L2/L3 and is streamed once per 3 rows of C; its packing cost is amortised
@@ -80,7 +80,6 @@ public final class Gemm {
     private static final int MR = PanelKernel.MR;
     private static final int KU = PanelKernel.KU;
     private static final int KC = PanelKernel.KC;
-    private static final int NC = PanelKernel.NC;
     /** m·n·k at or above which the blocked path is split across threads (64³). */
     static final long PARALLEL_MIN_WORK = 64L * 64 * 64;
     /** m·n·k below which general products use dot products instead of the packed kernel (8³). */
@@ -501,8 +500,8 @@ public final class Gemm {
         int panels = (k + KC - 1) / KC;
         int kcStep = roundUp((k + panels - 1) / panels, KU);
         int rowGroups = (m + MR - 1) / MR;
-        for (int jc = colFrom; jc < colTo; jc += NC) {
-            int nc = Math.min(NC, colTo - jc);
+        for (int jc = colFrom; jc < colTo; jc += owner.panelWidth) {
+            int nc = Math.min(owner.panelWidth, colTo - jc);
             for (int pc = 0; pc < k; pc += kcStep) {
                 int kc = Math.min(kcStep, k - pc);
                 int kcPadded = roundUp(kc, KU);

@@ -71,11 +71,12 @@ class GemmTest {
     @ParameterizedTest
     @EnumSource(Precision.class)
     void blockedPathAcrossSeveralPanelsMatchesNaive(Precision p) {
-        // n > 512 and k > 256: several column blocks and k panels, k not a multiple of 3
+        // n > 1024 and k > 512: several column blocks and k panels in either precision (a panel row is
+        // 512 doubles or 1024 floats, a panel 512 deep), k not a multiple of 3
         Parallelism.setThreads(1);
-        GemmProperties.check(product(p, 7, 517, 515, false, true, true));
+        GemmProperties.check(product(p, 7, 1031, 1027, false, true, true));
         Parallelism.setThreads(2);
-        GemmProperties.check(product(p, 261, 517, 515, false, false, true));
+        GemmProperties.check(product(p, 100, 1031, 1027, false, false, true));
         GemmProperties.check(product(p, 515, 70, 300, true, true, false)); // tall C: split by rows
         GemmProperties.check(product(p, 2000, 5, 40, true, false, true)); // narrow C: dot products
     }
