@@ -95,6 +95,31 @@ class GradientBufferReuseTest {
     }
 
     @Test
+    void batchNormAndReluBackwardGiveTheSameGradientsWhetherOrNotTheyReuseTheirInput() {
+        Generator gen = new Generator(3);
+        Tensor x = Tensor.randn(gen, DType.FLOAT32, 4, 3, 5, 5);
+        Tensor weight = Tensor.randn(gen, DType.FLOAT32, 3);
+        Tensor bias = Tensor.randn(gen, DType.FLOAT32, 3);
+        double[] reused = inputGradient(x, weight, bias, false);
+        double[] fresh = inputGradient(x, weight, bias, true);
+        assertArrayEquals(fresh, reused, 0.0);
+    }
+
+    /** d/dx Σ exp(relu(bn(x))·0.5), the gradients owned by the engine unless a hook has seen them. */
+    private static double[] inputGradient(Tensor x, Tensor weight, Tensor bias, boolean hooks) {
+        Tensor leaf = x.detach().requiresGrad(true);
+        Tensor normalised = org.tapegrad.autograd.functional.Functional.batchNorm(leaf, null, null, weight, bias,
+                true);
+        Tensor activated = normalised.relu();
+        if (hooks) {
+            normalised.registerHook(g -> null);
+            activated.registerHook(g -> null);
+        }
+        activated.mul(0.5).exp().sum().backward();
+        return leaf.grad().toDoubleArray();
+    }
+
+    @Test
     void reluChainsGiveTheSameGradientsAsWithoutReuse() {
         Tensor x = Tensor.of(new double[] {-2, -0.5, 0.25, 1, 3, -1}, 6).requiresGrad(true);
         x.mul(3.0).relu().mul(-1.0).add(2.0).relu().exp().sum().backward();

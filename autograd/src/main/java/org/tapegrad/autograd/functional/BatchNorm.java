@@ -135,8 +135,10 @@ final class BatchNorm {
                     }
                     Tensor dx = null;
                     if (needsInputGrad(0)) {
-                        double[] dxd = inputGradient(gd, xs, gm, mean, invstd, sumG, sumGCentred, batchStats,
-                                new Segments(batch, channels, inner), x.dtype());
+                        // may be gd itself (an owned gradient): each element of g is read before it is written
+                        double[] dxd = elementwiseGradientBuffer(gradOut);
+                        inputGradient(gd, xs, gm, mean, invstd, sumG, sumGCentred, batchStats,
+                                new Segments(batch, channels, inner), x.dtype(), dxd);
                         dx = Tensor.wrapExact(dxd, x.dtype(), shape);
                     }
                     Tensor dWeight = null;
@@ -286,10 +288,15 @@ final class BatchNorm {
         segments.sumPerChannel(partialCentred, sumGCentred);
     }
 
-    private static double[] inputGradient(double[] g, double[] x, double[] gamma, double[] mean, double[] invstd,
-            double[] sumG, double[] sumGCentred, boolean batchStats, Segments segments, DType type) {
+    /**
+     * dx per channel c: with batch statistics {@code (g − (x − μ)·Σg(x − μ)/(M·σ²) − Σg/M)·γ/σ}, else
+     * {@code g·γ/σ} (σ = 1/invstd; γ = 1 without a weight), rounded to {@code type}.
+     *
+     * @param dx modified; may be {@code g} itself, since each element of g is read before it is written
+     */
+    private static void inputGradient(double[] g, double[] x, double[] gamma, double[] mean, double[] invstd,
+            double[] sumG, double[] sumGCentred, boolean batchStats, Segments segments, DType type, double[] dx) {
         int count = segments.perChannel();
-        double[] dx = new double[g.length];
         Parallelism.parallelFor(0, segments.count, segments.minChunk(), (from, to) -> {
             for (int unit = from; unit < to; unit++) {
                 int c = segments.channel(unit);
@@ -311,7 +318,6 @@ final class BatchNorm {
                 Kernels.round(type, dx, start, end);
             }
         });
-        return dx;
     }
 
     /** d1⋯dk: the values of one channel of one image. */
