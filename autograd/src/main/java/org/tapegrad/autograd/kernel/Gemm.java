@@ -101,8 +101,9 @@ public final class Gemm {
     }
 
     /**
-     * {@code C = op(A)·op(B)}, or {@code C += op(A)·op(B)} when {@code accumulate}; see the class
-     * comment for the layouts. Modifies only {@code c[cOffset .. cOffset + m*n)}.
+     * {@code C = op(A)·op(B)}, or {@code C += op(A)·op(B)} when {@code accumulate}, in double
+     * precision; see the class comment for the layouts. Modifies only
+     * {@code c[cOffset .. cOffset + m*n)}.
      *
      * @param m          rows of op(A) and C
      * @param n          columns of op(B) and C
