@@ -5,8 +5,8 @@ package org.tapegrad.autograd.kernel;
  * op(A) are packed, and the micro-kernel that multiplies them. {@link Gemm} drives the blocking and
  * the threads the same way for both precisions; only these two steps differ.
  *
- * <p>An instance belongs to one thread and holds that thread's packing buffers (about 1 MiB,
- * allocated once, reused by every product). The B panel is packed into the buffer of the thread
+ * <p>An instance belongs to one thread and holds that thread's packing buffers (about 2 MiB per
+ * precision used, allocated once, reused by every product). The B panel is packed into the buffer of the thread
  * that drives the product and then read by all threads sharing it: {@link #multiplyRows} takes the
  * panel's owner as an argument and uses its own thread's buffers for A and C.
  */
@@ -32,11 +32,11 @@ abstract class PanelKernel {
      */
     static final int ROW_PAD = 8;
 
-    /** Width of the B panel and of the C tile in values: {@link #ROW_BYTES} over the value's size. */
-    final int panelWidth;
-
     private static final ThreadLocal<DoublePanelKernel> DOUBLE = ThreadLocal.withInitial(DoublePanelKernel::new);
     private static final ThreadLocal<FloatPanelKernel> SINGLE = ThreadLocal.withInitial(FloatPanelKernel::new);
+
+    /** Width of the B panel and of the C tile in values: {@link #ROW_BYTES} over the value's size. */
+    final int panelWidth;
 
     PanelKernel(int panelWidth) {
         this.panelWidth = panelWidth;
@@ -48,8 +48,9 @@ abstract class PanelKernel {
     }
 
     /**
-     * Packs rows [pFrom, pTo) of this thread's B panel (nc &le; {@link #panelWidth}): {@code panel[p][j] = op(B)[pc + p][jc + j]}
-     * for p &lt; kc and j &lt; nc, zero for kc &le; p &lt; kcPadded (see {@link Gemm} for op(B)).
+     * Packs rows [pFrom, pTo) of this thread's B panel: {@code panel[p][j] = op(B)[pc + p][jc + j]}
+     * for p &lt; kc and j &lt; nc (nc &le; {@link #panelWidth}), zero for kc &le; p &lt; kcPadded
+     * (see {@link Gemm} for op(B)).
      */
     abstract void packB(int pFrom, int pTo, double[] b, int bOff, boolean transB, int n, int k, int pc, int kc,
             int jc, int nc);
