@@ -176,16 +176,14 @@ final class Conv2d {
 
     private static void forwardBand(ConvGeometry g, Bands bands, int unit, double[] x, double[] w, double[] b,
             double[] cols, double[] staging, double[] out, DType type) {
-        int n = bands.image(unit);
-        int i0 = bands.firstRow(unit);
-        int i1 = bands.endRow(unit);
-        int band = bands.columns(unit);
+        Band unitBand = bands.band(unit);
+        int band = unitBand.columns();
+        int bandStart = unitBand.outputOffset();
         int plane = g.outPlane();
         int k = g.patchSize();
         int outPerGroup = g.outPerGroup();
-        int bandStart = bands.outputOffset(unit);
         Precision precision = Kernels.precision(type);
-        Im2col.im2col(g, x, n * g.inImage(), i0, i1, cols);
+        Im2col.im2col(g, x, unitBand.image() * g.inImage(), unitBand.firstRow(), unitBand.endRow(), cols);
         for (int grp = 0; grp < g.groups; grp++) {
             int wOff = grp * outPerGroup * k;
             int colsOff = grp * k * band;
@@ -250,15 +248,13 @@ final class Conv2d {
 
     private static void weightGradientBand(ConvGeometry g, Bands bands, int unit, double[] gd, double[] x,
             double[] cols, double[] staging, double[] dw, Precision precision) {
-        int n = bands.image(unit);
-        int i0 = bands.firstRow(unit);
-        int i1 = bands.endRow(unit);
-        int band = bands.columns(unit);
+        Band unitBand = bands.band(unit);
+        int band = unitBand.columns();
+        int bandStart = unitBand.outputOffset();
         int plane = g.outPlane();
         int k = g.patchSize();
         int outPerGroup = g.outPerGroup();
-        int bandStart = bands.outputOffset(unit);
-        Im2col.im2col(g, x, n * g.inImage(), i0, i1, cols);
+        Im2col.im2col(g, x, unitBand.image() * g.inImage(), unitBand.firstRow(), unitBand.endRow(), cols);
         for (int grp = 0; grp < g.groups; grp++) {
             int gOff = bandStart + grp * outPerGroup * plane;
             int colsOff = grp * k * band;
@@ -302,14 +298,12 @@ final class Conv2d {
 
     private static void inputGradientBand(ConvGeometry g, Bands bands, int unit, double[] gd, double[] w,
             double[] dcols, double[] staging, double[] dx, Precision precision) {
-        int n = bands.image(unit);
-        int i0 = bands.firstRow(unit);
-        int i1 = bands.endRow(unit);
-        int band = bands.columns(unit);
+        Band unitBand = bands.band(unit);
+        int band = unitBand.columns();
+        int bandStart = unitBand.outputOffset();
         int plane = g.outPlane();
         int k = g.patchSize();
         int outPerGroup = g.outPerGroup();
-        int bandStart = bands.outputOffset(unit);
         for (int grp = 0; grp < g.groups; grp++) {
             int gOff = bandStart + grp * outPerGroup * plane;
             double[] gBand = gd;
@@ -321,7 +315,7 @@ final class Conv2d {
             Gemm.multiply(precision, k, band, outPerGroup, w, grp * outPerGroup * k, true, gBand, gOff, false, dcols,
                     grp * k * band, false);
         }
-        Im2col.col2im(g, dcols, i0, i1, dx, n * g.inImage());
+        Im2col.col2im(g, dcols, unitBand.firstRow(), unitBand.endRow(), dx, unitBand.image() * g.inImage());
     }
 
     /**
@@ -407,26 +401,13 @@ final class Conv2d {
             this.count = g.batch * perImage;
         }
 
-        int image(int unit) {
-            return unit / perImage;
-        }
-
-        int firstRow(int unit) {
-            return unit % perImage * rows;
-        }
-
-        int endRow(int unit) {
-            return Math.min(g.outH, firstRow(unit) + rows);
-        }
-
-        /** Output positions (columns of the column matrix) in the unit's band. */
-        int columns(int unit) {
-            return (endRow(unit) - firstRow(unit)) * g.outW;
-        }
-
-        /** Offset of the band's first output value (channel 0) in the output array. */
-        int outputOffset(int unit) {
-            return image(unit) * g.outChannels * g.outPlane() + firstRow(unit) * g.outW;
+        /** Unit {@code unit}: output rows [firstRow, endRow) of image {@code unit / perImage}. */
+        Band band(int unit) {
+            int image = unit / perImage;
+            int firstRow = unit % perImage * rows;
+            int endRow = Math.min(g.outH, firstRow + rows);
+            return new Band(image, firstRow, endRow, (endRow - firstRow) * g.outW,
+                    image * g.outChannels * g.outPlane() + firstRow * g.outW);
         }
 
         /** Values of the largest band's column matrix. */
@@ -453,6 +434,15 @@ final class Conv2d {
         int minChunk() {
             return (int) Math.max(1, Math.min(count, PARALLEL_MIN_WORK / Math.max(1, workPerBand())));
         }
+    }
+
+    /**
+     * One unit of work: output rows [firstRow, endRow) of one image.
+     *
+     * @param columns      output positions in the band (columns of its column matrix)
+     * @param outputOffset offset of the band's first output value (channel 0) in the output array
+     */
+    private record Band(int image, int firstRow, int endRow, int columns, int outputOffset) {
     }
 
     /**
