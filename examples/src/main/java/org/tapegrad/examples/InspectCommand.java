@@ -21,12 +21,11 @@ import org.tapegrad.autograd.DType;
 import org.tapegrad.autograd.Generator;
 import org.tapegrad.autograd.GradMode;
 import org.tapegrad.autograd.Tensor;
+import org.tapegrad.examples.seed.SeedNet;
 import org.tapegrad.init.CaffeFiller;
 import org.tapegrad.init.FanMode;
 import org.tapegrad.init.Init;
 import org.tapegrad.init.VarianceScaling;
-import org.tapegrad.nn.BatchNorm2d;
-import org.tapegrad.nn.Conv2d;
 import org.tapegrad.nn.CrossEntropyLoss;
 import org.tapegrad.nn.Linear;
 import org.tapegrad.nn.Module;
@@ -50,7 +49,8 @@ import picocli.CommandLine.Option;
  * <table>
  * <caption>--model</caption>
  * <tr><th>name</th><th>layers</th><th>input and loss</th></tr>
- * <tr><td>{@code conv}</td><td>conv1(3→3, 3×3, padding 1, no bias) → bn1 → relu1 → conv2(same) → bn2 → relu2</td>
+ * <tr><td>{@code conv}</td><td>the conv seed's {@link SeedNet}: conv1(3→3, 3×3, padding 1, no bias) → bn1 → relu →
+ *     conv2(same) → bn2 → relu2</td>
  *     <td>randn(1, 3, S, S); cross entropy over the (1, 3, S, S) output against class 2 at every pixel</td></tr>
  * <tr><td>{@code single-conv}</td><td>conv2 alone (the seed's {@code single_conv} variant)</td>
  *     <td>as conv</td></tr>
@@ -225,14 +225,12 @@ final class InspectCommand implements Callable<Integer> {
         switch (setup.model()) {
             case "conv":
             case "single-conv": {
-                Chain chain = new Chain();
-                if (setup.model().equals("conv")) {
-                    chain.add("conv1", conv(initialiser, type, g)).add("bn1", batchNorm(type)).add("relu1", new ReLU());
-                    chain.add("conv2", conv(initialiser, type, g)).add("bn2", batchNorm(type)).add("relu2", new ReLU());
-                } else {
-                    chain.add("conv2", conv(initialiser, type, g));
+                SeedNet seedNet = new SeedNet(setup.model().equals("single-conv"), type, g);
+                if (!seedNet.singleConv()) {
+                    initialiser.fill(seedNet.conv1().weight(), g);
                 }
-                net = chain;
+                initialiser.fill(seedNet.conv2().weight(), g);
+                net = seedNet;
                 input = Tensor.randn(g, type, 1, 3, setup.size(), setup.size());
                 long[] labels = new long[setup.size() * setup.size()];
                 Arrays.fill(labels, 2);
@@ -270,16 +268,6 @@ final class InspectCommand implements Callable<Integer> {
             }
             return x;
         }
-    }
-
-    private static Conv2d conv(Initialiser initialiser, DType type, Generator g) {
-        Conv2d conv = Conv2d.builder(3, 3, 3).padding(1).bias(false).dtype(type).generator(g).build();
-        initialiser.fill(conv.weight(), g);
-        return conv;
-    }
-
-    private static BatchNorm2d batchNorm(DType type) {
-        return BatchNorm2d.builder(3).dtype(type).build();
     }
 
     /** {@code depth × [Linear(width, width, no bias) → activation]}, named fc0, act0, fc1, …. */
