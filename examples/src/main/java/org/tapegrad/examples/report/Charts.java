@@ -78,6 +78,7 @@ public final class Charts {
                 : Styler.LegendPosition.InsideNE);
         styler.setSeriesColors(PALETTE);
         List<String> notes = new ArrayList<>();
+        NarrowRange narrow = spec.logY() ? null : NarrowRange.of(series);
         int drawn = 0;
         for (Series s : series) {
             List<Double> xs = new ArrayList<>();
@@ -89,7 +90,7 @@ public final class Charts {
                 boolean ok = Double.isFinite(v) && (!spec.logY() || v > 0);
                 if (ok) {
                     xs.add((double) (i + 1));
-                    ys.add(spec.logY() ? Math.log10(v) : v);
+                    ys.add(spec.logY() ? Math.log10(v) : narrow != null ? narrow.toPlotted(v) : v);
                 } else {
                     dropped++;
                     if (firstBad == null) {
@@ -116,6 +117,8 @@ public final class Charts {
         }
         if (spec.logY()) {
             logLabels(chart);
+        } else if (narrow != null) {
+            chart.getStyler().setyAxisTickLabelsFormattingFunction(narrow::label);
         } else if (largestMagnitude(series) < 1e-3) {
             // XChart's default pattern prints 1e-9-sized values as 0.
             chart.getStyler().setYAxisDecimalPattern("0.##E0");
@@ -141,6 +144,57 @@ public final class Charts {
             }
             return exponent >= -3 && exponent <= 4 ? Numbers.format(Math.pow(10, exponent)) : "1e" + exponent;
         });
+    }
+
+    /**
+     * XChart (3.8) spaces the ticks of a linear axis unevenly, at data values with overlapping labels, when
+     * the data span less than about 0.005 (a weight variance that moves in its fourth decimal). Data that
+     * span less than 1 are therefore drawn as {@code (y − low) / unit}, spanning 100 to 1000, and each tick
+     * is labelled with the value it stands for, to the precision the span needs.
+     *
+     * @param low       subtracted from every value (a multiple of unit at or below the smallest value)
+     * @param unit      a power of ten, a hundredth to a thousandth of the span
+     * @param spanDecade ⌊log10(span)⌋
+     * @param largest   the largest magnitude among the values
+     */
+    record NarrowRange(double low, double unit, int spanDecade, double largest) {
+        /** The transform for these series, or null when their finite values span 1 or more (or nothing). */
+        static NarrowRange of(List<Series> series) {
+            double min = Double.POSITIVE_INFINITY;
+            double max = Double.NEGATIVE_INFINITY;
+            for (Series s : series) {
+                for (double v : s.y()) {
+                    if (Double.isFinite(v)) {
+                        min = Math.min(min, v);
+                        max = Math.max(max, v);
+                    }
+                }
+            }
+            double span = max - min;
+            if (!(span > 0) || span >= 1) {
+                return null;
+            }
+            int spanDecade = (int) Math.floor(Math.log10(span));
+            double unit = Math.pow(10, spanDecade - 2);
+            return new NarrowRange(Math.floor(min / unit) * unit, unit, spanDecade,
+                    Math.max(Math.abs(min), Math.abs(max)));
+        }
+
+        double toPlotted(double value) {
+            return (value - low) / unit;
+        }
+
+        /** The label of the tick at plotted value {@code t}: enough digits to tell ticks a tenth of the span apart. */
+        String label(double t) {
+            double value = low + t * unit;
+            if (largest < 1e-3) {
+                int digits = Math.max(1, (int) Math.floor(Math.log10(largest)) - spanDecade + 1);
+                return String.format(java.util.Locale.ROOT, "%." + digits + "e", value);
+            }
+            int decimals = Math.max(0, 1 - spanDecade);
+            return java.math.BigDecimal.valueOf(value).setScale(decimals, java.math.RoundingMode.HALF_EVEN)
+                    .toPlainString();
+        }
     }
 
     private static double largestMagnitude(List<Series> series) {

@@ -47,6 +47,31 @@ class ReportPiecesTest {
     }
 
     @Test
+    void narrowSpansAreDrawnShiftedAndLabelledWithTheValuesTheyStandFor() {
+        // a weight variance that moves in its fourth decimal: XChart alone spaces such ticks unevenly
+        Charts.Series variance = new Charts.Series("v", new double[] {0.0757125, 0.07574, 0.0758, 0.0759925});
+        Charts.Drawn drawn = Charts.lineChart(new Charts.Spec("t", "epoch", "variance", false, 400, 300),
+                List.of(variance));
+        double[] plotted = drawn.chart().getSeriesMap().get("v").getYData();
+        for (double y : plotted) {
+            assertTrue(y >= 0 && y <= 1000, "plotted " + y);
+        }
+        Charts.NarrowRange narrow = Charts.NarrowRange.of(List.of(variance));
+        assertEquals(0.07571, Double.parseDouble(narrow.label(narrow.toPlotted(0.07571))), 1e-12);
+        assertEquals("0.07580", narrow.label(narrow.toPlotted(0.0758)));
+        assertEquals(narrow.label(plotted[2]), drawn.chart().getStyler().getyAxisTickLabelsFormattingFunction()
+                .apply(plotted[2]));
+    }
+
+    @Test
+    void tinyValuesAreLabelledInScientificNotationAndWideSpansAreLeftAlone() {
+        Charts.NarrowRange tiny = Charts.NarrowRange.of(List.of(new Charts.Series("g", new double[] {1e-9, 3e-9})));
+        assertEquals("2.0e-09", tiny.label(tiny.toPlotted(2e-9)));
+        assertEquals(null, Charts.NarrowRange.of(List.of(new Charts.Series("loss", new double[] {0.3, 1.3}))));
+        assertEquals(null, Charts.NarrowRange.of(List.of(new Charts.Series("flat", new double[] {5, 5}))));
+    }
+
+    @Test
     void logChartsDropWhatALogAxisCannotShowAndSaySo(@TempDir Path dir) throws Exception {
         Charts.Drawn drawn = Charts.lineChart(new Charts.Spec("t", "x", "y", true, 400, 300), List.of(
                 new Charts.Series("grows", new double[] {1, 10, Double.POSITIVE_INFINITY, Double.NaN}),
