@@ -73,7 +73,7 @@ public final class Tensor {
             throw new ShapeException("tensor: " + data.length + " values cannot fill shape " + Shapes.format(s)
                     + " (" + n + " elements)");
         }
-        Kernels.roundAll(dtype, data); // dtype.roundInPlace(data), faster
+        Kernels.roundAll(dtype, data); // dtype.roundInPlace(data), split across threads when large
         return new Tensor(new Storage(data), s, Shapes.contiguousStrides(s), 0, dtype);
     }
 

@@ -285,11 +285,12 @@ final class Conv2d {
         Bands bands = new Bands(g);
         double[] dx = new double[g.batch * g.inImage()];
         int minImages = (int) Math.max(1, PARALLEL_MIN_WORK / Math.max(1, bands.perImage * bands.workPerBand()));
+        Precision precision = Kernels.precision(type);
         Parallelism.parallelFor(0, g.batch, minImages, (from, to) -> {
             double[] dcols = Scratch.columns(bands.columnValues());
             double[] staging = bands.needsStaging() ? Scratch.staging(bands.outputValues()) : null;
             for (int unit = from * bands.perImage; unit < to * bands.perImage; unit++) {
-                inputGradientBand(g, bands, unit, gd, w, dcols, staging, dx, Kernels.precision(type));
+                inputGradientBand(g, bands, unit, gd, w, dcols, staging, dx, precision);
             }
             Kernels.round(type, dx, from * g.inImage(), to * g.inImage());
         });

@@ -2,7 +2,6 @@ package org.tapegrad.autograd.ops;
 
 import org.tapegrad.autograd.DType;
 import org.tapegrad.autograd.Tensor;
-import org.tapegrad.autograd.kernel.FloatRounding;
 import org.tapegrad.autograd.kernel.Parallelism;
 import org.tapegrad.autograd.kernel.Precision;
 
@@ -62,17 +61,14 @@ public final class Kernels {
     }
 
     /**
-     * Rounds {@code a[from, to)} to {@code type} in place, the same values as
-     * {@link DType#roundInPlace(double[], int, int)}, several times faster ({@link FloatRounding}).
+     * Rounds {@code a[from, to)} to {@code type} in place ({@link DType#roundInPlace(double[], int, int)}).
      * Kernels call this right after computing a part of their output, while it is still in cache, and
      * then wrap the output with {@link Tensor#wrapExact}.
      *
      * @param a modified; a no-op for FLOAT64
      */
     public static void round(DType type, double[] a, int from, int to) {
-        if (type == DType.FLOAT32) {
-            FloatRounding.round(a, from, to);
-        }
+        type.roundInPlace(a, from, to);
     }
 
     /** {@link #round} over the whole array, split across {@link Parallelism} when it is large. */

@@ -5,9 +5,12 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -189,10 +192,10 @@ public final class Charts {
             double value = low + t * unit;
             if (largest < 1e-3) {
                 int digits = Math.max(1, (int) Math.floor(Math.log10(largest)) - spanDecade + 1);
-                return String.format(java.util.Locale.ROOT, "%." + digits + "e", value);
+                return String.format(Locale.ROOT, "%." + digits + "e", value);
             }
             int decimals = Math.max(0, 1 - spanDecade);
-            return java.math.BigDecimal.valueOf(value).setScale(decimals, java.math.RoundingMode.HALF_EVEN)
+            return BigDecimal.valueOf(value).setScale(decimals, RoundingMode.HALF_EVEN)
                     .toPlainString();
         }
     }
