@@ -95,11 +95,9 @@ public final class Gradcheck {
                 offset += index[d] * strides[d];
             }
             double original = data[offset];
-            data[offset] = original + eps;
-            double plus = weightedSum(f, inputs, w);
-            data[offset] = original - eps;
-            double minus = weightedSum(f, inputs, w);
-            data[offset] = original;
+            double plus = weightedSumAt(f, inputs, w, x, offset, original + eps);
+            double minus = weightedSumAt(f, inputs, w, x, offset, original - eps);
+            set(x, offset, original);
             double numeric = (plus - minus) / (2 * eps);
             if (!(Math.abs(analytic[flat] - numeric) <= atol + rtol * Math.abs(numeric))) {
                 throw new GradcheckException("gradcheck: Jacobian mismatch for input " + which + " (shape "
@@ -113,6 +111,19 @@ public final class Gradcheck {
                 index[d] = 0;
             }
         }
+    }
+
+    /** {@link #weightedSum} with element {@code offset} of {@code x}'s storage set to {@code value}. */
+    private static double weightedSumAt(Function<Tensor[], Tensor> f, Tensor[] inputs, Tensor w, Tensor x, int offset,
+            double value) {
+        set(x, offset, value);
+        return weightedSum(f, inputs, w);
+    }
+
+    /** Writes one storage element in place, as an in-place operation would (the version changes). */
+    private static void set(Tensor x, int offset, double value) {
+        x.storageArray()[offset] = value;
+        x.storage().bumpVersion();
     }
 
     private static double weightedSum(Function<Tensor[], Tensor> f, Tensor[] inputs, Tensor w) {

@@ -79,6 +79,7 @@ public abstract class Node {
     protected final double[] elementwiseGradientBuffer(Tensor gradOutput) {
         if (gradOutput == ownedGradient && gradOutput.isContiguous() && gradOutput.storageOffset() == 0
                 && gradOutput.storageArray().length == gradOutput.numel()) {
+            gradOutput.storage().bumpVersion(); // about to be overwritten in place
             return gradOutput.storageArray();
         }
         return new double[gradOutput.numel()];

@@ -359,10 +359,29 @@ public final class Tensor {
 
     /**
      * The storage array itself, not a copy. Kernels read it together with {@link #storageOffset()} and
-     * {@link #strides()}; only the creator of a fresh tensor may write to it.
+     * {@link #strides()}; only the creator of a fresh tensor may write to it (an in-place change made
+     * any other way must bump the storage's version, or {@link #storageFloats()} would go stale).
      */
     public double[] storageArray() {
         return storage.data;
+    }
+
+    /**
+     * The storage array as {@code float}s, for kernels that gain from reading a float32 operand in
+     * single precision: half the bytes of {@link #storageArray()} to stream, and nothing to convert when
+     * packing single-precision panels. Indexed like {@link #storageArray()}. Made on the first call and
+     * kept, with the storage, until the storage is next modified in place, so a fixed weight is
+     * converted once and a trained one once per optimiser step; it costs 4 bytes per element of the
+     * storage while kept. Read-only, and valid only until the next in-place change.
+     *
+     * @throws IllegalStateException if this tensor is not float32
+     */
+    public float[] storageFloats() {
+        if (dtype != DType.FLOAT32) {
+            throw new IllegalStateException("storageFloats: only float32 tensors have a float copy, this one is "
+                    + dtype + " (shape " + Shapes.format(shape) + ")");
+        }
+        return storage.floats();
     }
 
     /** Offset of element (0, …, 0) in {@link #storageArray()}. */

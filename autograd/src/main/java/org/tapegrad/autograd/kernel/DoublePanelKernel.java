@@ -20,9 +20,9 @@ import java.util.Arrays;
  * kernel method with a single loop nest.
  */
 final class DoublePanelKernel extends PanelKernel {
-    /** Source of zeros for starting a C tile from scratch. */
     /** Values per panel row: {@link #ROW_BYTES} of them. */
     private static final int NC = ROW_BYTES / Double.BYTES;
+    /** Source of zeros for starting a C tile. */
     private static final double[] ZEROS = new double[NC];
 
     /** The B panel: kc rows of nc values (at 512×512, 2 MiB: it lives in L3). */
@@ -36,9 +36,10 @@ final class DoublePanelKernel extends PanelKernel {
         super(NC);
     }
 
+    /** Packs from the doubles: a float copy of B would only add conversions. */
     @Override
-    void packB(int pFrom, int pTo, double[] b, int bOff, boolean transB, int n, int k, int pc, int kc, int jc,
-            int nc) {
+    void packB(int pFrom, int pTo, double[] b, float[] bFloats, int bOff, boolean transB, int n, int k, int pc, int kc,
+            int jc, int nc) {
         for (int p = Math.max(pFrom, kc); p < pTo; p++) {
             Arrays.fill(bRows[p], 0, nc, 0.0);
         }
@@ -78,7 +79,7 @@ final class DoublePanelKernel extends PanelKernel {
 
     @Override
     void multiplyRows(PanelKernel owner, int rowFrom, int rowTo, int kc, int kcPadded, int nc, boolean overwrite,
-            int m, int k, double[] a, int aOff, boolean transA, int pc, double[] c, int ci, int ldc) {
+            int m, int k, double[] a, float[] aFloats, int aOff, boolean transA, int pc, double[] c, int ci, int ldc) {
         double[][] panel = ((DoublePanelKernel) owner).bRows;
         for (int i = rowFrom; i < rowTo; i += MR) {
             int mr = Math.min(MR, rowTo - i);

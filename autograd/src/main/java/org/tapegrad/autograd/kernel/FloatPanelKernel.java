@@ -17,9 +17,9 @@ import java.util.Arrays;
  * dgemm. {@code GemmProperties} checks both against the naive product on every layout.
  */
 final class FloatPanelKernel extends PanelKernel {
-    /** Source of zeros for starting a C tile. */
     /** Values per panel row: {@link #ROW_BYTES} of them. */
     private static final int NC = ROW_BYTES / Float.BYTES;
+    /** Source of zeros for starting a C tile. */
     private static final float[] ZEROS = new float[NC];
 
     /** The B panel: kc rows of nc values (at 512×1024, 2 MiB: it lives in L3). */
@@ -34,39 +34,79 @@ final class FloatPanelKernel extends PanelKernel {
     }
 
     @Override
-    void packB(int pFrom, int pTo, double[] b, int bOff, boolean transB, int n, int k, int pc, int kc, int jc,
-            int nc) {
+    void packB(int pFrom, int pTo, double[] b, float[] bFloats, int bOff, boolean transB, int n, int k, int pc, int kc,
+            int jc, int nc) {
         for (int p = Math.max(pFrom, kc); p < pTo; p++) {
             Arrays.fill(bRows[p], 0, nc, 0f);
         }
         int pEnd = Math.min(pTo, kc);
         if (!transB) {
             for (int p = pFrom; p < pEnd; p++) {
-                toFloat(b, bOff + (pc + p) * n + jc, bRows[p], nc);
+                int src = bOff + (pc + p) * n + jc;
+                if (bFloats != null) {
+                    System.arraycopy(bFloats, src, bRows[p], 0, nc);
+                } else {
+                    toFloat(b, src, bRows[p], nc);
+                }
             }
+        } else if (bFloats != null) {
+            packTransposed(pFrom, pEnd, bFloats, bOff, k, pc, jc, nc);
         } else {
-            // B stored n×k: 8 stored rows at a time, each read sequentially (see DoublePanelKernel)
-            int j = 0;
-            for (; j + 7 < nc; j += 8) {
-                int s0 = bOff + (jc + j) * k + pc, s1 = s0 + k, s2 = s1 + k, s3 = s2 + k;
-                int s4 = s3 + k, s5 = s4 + k, s6 = s5 + k, s7 = s6 + k;
-                for (int p = pFrom; p < pEnd; p++) {
-                    float[] row = bRows[p];
-                    row[j] = (float) b[s0 + p];
-                    row[j + 1] = (float) b[s1 + p];
-                    row[j + 2] = (float) b[s2 + p];
-                    row[j + 3] = (float) b[s3 + p];
-                    row[j + 4] = (float) b[s4 + p];
-                    row[j + 5] = (float) b[s5 + p];
-                    row[j + 6] = (float) b[s6 + p];
-                    row[j + 7] = (float) b[s7 + p];
-                }
+            packTransposed(pFrom, pEnd, b, bOff, k, pc, jc, nc);
+        }
+    }
+
+    /**
+     * Rows [pFrom, pEnd) of the panel from B stored n×k, {@code panel[p][j] = (float) b[(jc + j)·k + pc + p]}:
+     * 8 stored rows at a time, each read sequentially (see DoublePanelKernel).
+     */
+    private void packTransposed(int pFrom, int pEnd, double[] b, int bOff, int k, int pc, int jc, int nc) {
+        int j = 0;
+        for (; j + 7 < nc; j += 8) {
+            int s0 = bOff + (jc + j) * k + pc, s1 = s0 + k, s2 = s1 + k, s3 = s2 + k;
+            int s4 = s3 + k, s5 = s4 + k, s6 = s5 + k, s7 = s6 + k;
+            for (int p = pFrom; p < pEnd; p++) {
+                float[] row = bRows[p];
+                row[j] = (float) b[s0 + p];
+                row[j + 1] = (float) b[s1 + p];
+                row[j + 2] = (float) b[s2 + p];
+                row[j + 3] = (float) b[s3 + p];
+                row[j + 4] = (float) b[s4 + p];
+                row[j + 5] = (float) b[s5 + p];
+                row[j + 6] = (float) b[s6 + p];
+                row[j + 7] = (float) b[s7 + p];
             }
-            for (; j < nc; j++) {
-                int s0 = bOff + (jc + j) * k + pc;
-                for (int p = pFrom; p < pEnd; p++) {
-                    bRows[p][j] = (float) b[s0 + p];
-                }
+        }
+        for (; j < nc; j++) {
+            int s0 = bOff + (jc + j) * k + pc;
+            for (int p = pFrom; p < pEnd; p++) {
+                bRows[p][j] = (float) b[s0 + p];
+            }
+        }
+    }
+
+    /** {@link #packTransposed(int, int, double[], int, int, int, int, int)} from B's float copy: no conversions. */
+    private void packTransposed(int pFrom, int pEnd, float[] b, int bOff, int k, int pc, int jc, int nc) {
+        int j = 0;
+        for (; j + 7 < nc; j += 8) {
+            int s0 = bOff + (jc + j) * k + pc, s1 = s0 + k, s2 = s1 + k, s3 = s2 + k;
+            int s4 = s3 + k, s5 = s4 + k, s6 = s5 + k, s7 = s6 + k;
+            for (int p = pFrom; p < pEnd; p++) {
+                float[] row = bRows[p];
+                row[j] = b[s0 + p];
+                row[j + 1] = b[s1 + p];
+                row[j + 2] = b[s2 + p];
+                row[j + 3] = b[s3 + p];
+                row[j + 4] = b[s4 + p];
+                row[j + 5] = b[s5 + p];
+                row[j + 6] = b[s6 + p];
+                row[j + 7] = b[s7 + p];
+            }
+        }
+        for (; j < nc; j++) {
+            int s0 = bOff + (jc + j) * k + pc;
+            for (int p = pFrom; p < pEnd; p++) {
+                bRows[p][j] = b[s0 + p];
             }
         }
     }
@@ -80,11 +120,16 @@ final class FloatPanelKernel extends PanelKernel {
 
     @Override
     void multiplyRows(PanelKernel owner, int rowFrom, int rowTo, int kc, int kcPadded, int nc, boolean overwrite,
-            int m, int k, double[] a, int aOff, boolean transA, int pc, double[] c, int ci, int ldc) {
+            int m, int k, double[] a, float[] aFloats, int aOff, boolean transA, int pc, double[] c, int ci, int ldc) {
         float[][] panel = ((FloatPanelKernel) owner).bRows;
         for (int i = rowFrom; i < rowTo; i += MR) {
             int mr = Math.min(MR, rowTo - i);
-            packA(a, aOff, transA, m, k, i, mr, pc, kc, kcPadded);
+            if (aFloats != null) {
+                packA(aFloats, aOff, transA, m, k, i, mr, pc, kc);
+            } else {
+                packA(a, aOff, transA, m, k, i, mr, pc, kc);
+            }
+            padA(mr, kc, kcPadded);
             kernel(aPack, panel, cRows, kcPadded, nc);
             for (int r = 0; r < mr; r++) {
                 addTile(cRows[r], c, ci + (i + r) * ldc, nc, overwrite);
@@ -105,9 +150,8 @@ final class FloatPanelKernel extends PanelKernel {
         }
     }
 
-    /** As {@link DoublePanelKernel}'s packA, rounding to float: aPack[p*MR + r] = op(A)[i + r][pc + p]. */
-    private void packA(double[] a, int aOff, boolean transA, int m, int k, int i, int mr, int pc, int kc,
-            int kcPadded) {
+    /** As {@link DoublePanelKernel}'s packA, rounding to float: aPack[p*MR + r] = op(A)[i + r][pc + p], r &lt; mr. */
+    private void packA(double[] a, int aOff, boolean transA, int m, int k, int i, int mr, int pc, int kc) {
         if (!transA) {
             for (int r = 0; r < mr; r++) {
                 int src = aOff + (i + r) * k + pc;
@@ -123,6 +167,29 @@ final class FloatPanelKernel extends PanelKernel {
                 }
             }
         }
+    }
+
+    /** {@link #packA(double[], int, boolean, int, int, int, int, int, int)} from A's float copy. */
+    private void packA(float[] a, int aOff, boolean transA, int m, int k, int i, int mr, int pc, int kc) {
+        if (!transA) {
+            for (int r = 0; r < mr; r++) {
+                int src = aOff + (i + r) * k + pc;
+                for (int p = 0; p < kc; p++) {
+                    aPack[p * MR + r] = a[src + p];
+                }
+            }
+        } else {
+            int src = aOff + pc * m + i;
+            for (int p = 0; p < kc; p++) {
+                for (int r = 0; r < mr; r++) {
+                    aPack[p * MR + r] = a[src + p * m + r];
+                }
+            }
+        }
+    }
+
+    /** Zeroes the sliver's rows mr..MR-1 and its padding depths kc..kcPadded-1 (see DoublePanelKernel). */
+    private void padA(int mr, int kc, int kcPadded) {
         if (mr < MR) {
             for (int p = 0; p < kc; p++) {
                 for (int r = mr; r < MR; r++) {

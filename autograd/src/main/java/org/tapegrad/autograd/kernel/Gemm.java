@@ -151,8 +151,29 @@ public final class Gemm {
      */
     public static void multiply(Precision precision, int m, int n, int k, double[] a, int aOffset, boolean transA,
             double[] b, int bOffset, boolean transB, double[] c, int cOffset, boolean accumulate) {
+        multiply(precision, m, n, k, a, null, aOffset, transA, b, null, bOffset, transB, c, cOffset, accumulate);
+    }
+
+    /**
+     * {@link #multiply(Precision, int, int, int, double[], int, boolean, double[], int, boolean, double[], int,
+     * boolean) multiply}, where A or B may also be given as {@code float}s: a float32 tensor's
+     * {@code storageFloats()}, indexed like its doubles. The paths that gain from floats read them
+     * instead: matrix–vector products (bound by memory: half the bytes) and single-precision panels
+     * (nothing to convert while packing). Since the floats hold the same values, the result is the
+     * same, bit for bit, as without them.
+     *
+     * @param aFloats null, or {@code a}'s values as floats: {@code aFloats[i] == a[i]} for every i
+     * @param bFloats null, or {@code b}'s values as floats: {@code bFloats[i] == b[i]} for every i
+     * @throws IllegalArgumentException as the other overload, or if a float copy's length differs from
+     *                                  its array's
+     */
+    public static void multiply(Precision precision, int m, int n, int k, double[] a, float[] aFloats, int aOffset,
+            boolean transA, double[] b, float[] bFloats, int bOffset, boolean transB, double[] c, int cOffset,
+            boolean accumulate) {
         Objects.requireNonNull(precision, "gemm: precision is null");
         checkArguments(m, n, k, a, aOffset, b, bOffset, c, cOffset);
+        checkFloatCopy("a", a, aFloats);
+        checkFloatCopy("b", b, bFloats);
         if (m == 0 || n == 0) {
             return;
         }
@@ -165,22 +186,23 @@ public final class Gemm {
             if (transA) {
                 axpyRows(k, m, a, aOffset, b, bOffset, c, cOffset, accumulate);
             } else {
-                dotRows(m, k, a, aOffset, b, bOffset, c, cOffset, accumulate);
+                dotRows(m, k, a, aFloats, aOffset, b, bOffset, c, cOffset, accumulate);
             }
         } else if (m == 1) {
             // y (n) = x · op(B), x = a[aOffset .. aOffset + k)
             if (transB) {
-                dotRows(n, k, b, bOffset, a, aOffset, c, cOffset, accumulate);
+                dotRows(n, k, b, bFloats, bOffset, a, aOffset, c, cOffset, accumulate);
             } else {
                 axpyRows(k, n, b, bOffset, a, aOffset, c, cOffset, accumulate);
             }
         } else if (n < BLOCKED_MIN_N || (long) m * n * k < DIRECT_MAX_WORK) {
             direct(m, n, k, a, aOffset, transA, b, bOffset, transB, c, cOffset, accumulate);
         } else if (n < NARROW_N && m >= 2 * n) {
-            transposedProduct(precision, m, n, k, a, aOffset, transA, b, bOffset, transB, c, cOffset, accumulate);
+            transposedProduct(precision, m, n, k, a, aFloats, aOffset, transA, b, bFloats, bOffset, transB, c, cOffset,
+                    accumulate);
         } else {
             Precision panels = panelPrecision(precision, m, k);
-            blocked(panels, m, n, k, a, aOffset, transA, b, bOffset, transB, c, cOffset, accumulate);
+            blocked(panels, m, n, k, a, aFloats, aOffset, transA, b, bFloats, bOffset, transB, c, cOffset, accumulate);
             if (panels == Precision.SINGLE) {
                 return; // the single-precision panels already leave C in float
             }
@@ -209,11 +231,13 @@ public final class Gemm {
      * logits of a classifier layer, would give the micro-kernel j loops of a few vectors: it is computed
      * as {@code Cᵀ = op(B)ᵀ·op(A)ᵀ} (n×m, long rows) into scratch, then transposed into C.
      */
-    private static void transposedProduct(Precision precision, int m, int n, int k, double[] a, int aOff,
-            boolean transA, double[] b, int bOff, boolean transB, double[] c, int cOff, boolean acc) {
+    private static void transposedProduct(Precision precision, int m, int n, int k, double[] a, float[] aFloats,
+            int aOff, boolean transA, double[] b, float[] bFloats, int bOff, boolean transB, double[] c, int cOff,
+            boolean acc) {
         double[] ct = SCRATCH.get().product(n * m);
         // op(B)ᵀ is n×k: stored as B is, k×n when !transB; op(A)ᵀ is k×m: stored m×k when !transA
-        blocked(panelPrecision(precision, n, k), n, m, k, b, bOff, !transB, a, aOff, !transA, ct, 0, false);
+        blocked(panelPrecision(precision, n, k), n, m, k, b, bFloats, bOff, !transB, a, aFloats, aOff, !transA, ct, 0,
+                false);
         for (int i = 0; i < m; i++) {
             int row = cOff + i * n;
             for (int j = 0; j < n; j++) {
@@ -298,6 +322,13 @@ public final class Gemm {
         }
     }
 
+    private static void checkFloatCopy(String name, double[] x, float[] floats) {
+        if (floats != null && floats.length != x.length) {
+            throw new IllegalArgumentException("gemm: " + name + "Floats has " + floats.length + " elements, " + name
+                    + " has " + x.length + ": a float copy must hold the same values at the same indices");
+        }
+    }
+
     private static void checkDisjoint(String name, double[] x, int xOffset, long xSize, double[] c, int cOffset,
             long cSize) {
         if (x == c && xSize > 0 && xOffset < cOffset + cSize && cOffset < xOffset + xSize) {
@@ -313,14 +344,16 @@ public final class Gemm {
      * {@code y[r] (+)= Σ_p M[r][p]·x[p]} for r in [0, rows), M stored rows×len row-major at
      * {@code mOff}: per-row dot products, split across threads by rows when large.
      */
-    private static void dotRows(int rows, int len, double[] mat, int mOff, double[] x, int xOff, double[] y,
-            int yOff, boolean acc) {
+    private static void dotRows(int rows, int len, double[] mat, float[] matFloats, int mOff, double[] x, int xOff,
+            double[] y, int yOff, boolean acc) {
+        Parallelism.IntRangeBody range = matFloats != null
+                ? (from, to) -> dotRowsRange(from, to, len, matFloats, mOff, x, xOff, y, yOff, acc)
+                : (from, to) -> dotRowsRange(from, to, len, mat, mOff, x, xOff, y, yOff, acc);
         if ((long) rows * len >= PARALLEL_MIN_VECTOR_WORK && Parallelism.threads() > 1) {
             int minRows = (int) Math.max(4, PARALLEL_MIN_VECTOR_WORK / 2 / len);
-            Parallelism.parallelFor(0, rows, minRows,
-                    (from, to) -> dotRowsRange(from, to, len, mat, mOff, x, xOff, y, yOff, acc));
+            Parallelism.parallelFor(0, rows, minRows, range);
         } else {
-            dotRowsRange(0, rows, len, mat, mOff, x, xOff, y, yOff, acc);
+            range.run(0, rows);
         }
     }
 
@@ -330,6 +363,59 @@ public final class Gemm {
         // element loaded serves three rows. (Measured: 2×4 and 4×2 run out of registers and spill
         // accumulators to the stack, 2× slower.) Loop limits are computed up front so that C2
         // sees counted loops and removes the bounds checks.
+        int r = from;
+        int pairs = len - 1;
+        for (; r < to - 2; r += 3) {
+            int o0 = mOff + r * len;
+            int o1 = o0 + len;
+            int o2 = o1 + len;
+            double s0 = 0, s1 = 0, t0 = 0, t1 = 0, u0 = 0, u1 = 0;
+            int p = 0;
+            for (; p < pairs; p += 2) {
+                double x0 = x[xOff + p], x1 = x[xOff + p + 1];
+                s0 = Math.fma(mat[o0 + p], x0, s0);
+                s1 = Math.fma(mat[o0 + p + 1], x1, s1);
+                t0 = Math.fma(mat[o1 + p], x0, t0);
+                t1 = Math.fma(mat[o1 + p + 1], x1, t1);
+                u0 = Math.fma(mat[o2 + p], x0, u0);
+                u1 = Math.fma(mat[o2 + p + 1], x1, u1);
+            }
+            if (p < len) {
+                double xp = x[xOff + p];
+                s0 = Math.fma(mat[o0 + p], xp, s0);
+                t0 = Math.fma(mat[o1 + p], xp, t0);
+                u0 = Math.fma(mat[o2 + p], xp, u0);
+            }
+            y[yOff + r] = acc ? y[yOff + r] + (s0 + s1) : s0 + s1;
+            y[yOff + r + 1] = acc ? y[yOff + r + 1] + (t0 + t1) : t0 + t1;
+            y[yOff + r + 2] = acc ? y[yOff + r + 2] + (u0 + u1) : u0 + u1;
+        }
+        int quads = len - 3;
+        for (; r < to; r++) {
+            int o0 = mOff + r * len;
+            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            int p = 0;
+            for (; p < quads; p += 4) {
+                s0 = Math.fma(mat[o0 + p], x[xOff + p], s0);
+                s1 = Math.fma(mat[o0 + p + 1], x[xOff + p + 1], s1);
+                s2 = Math.fma(mat[o0 + p + 2], x[xOff + p + 2], s2);
+                s3 = Math.fma(mat[o0 + p + 3], x[xOff + p + 3], s3);
+            }
+            for (; p < len; p++) {
+                s0 = Math.fma(mat[o0 + p], x[xOff + p], s0);
+            }
+            double d = (s0 + s1) + (s2 + s3);
+            y[yOff + r] = acc ? y[yOff + r] + d : d;
+        }
+    }
+
+    /**
+     * {@link #dotRowsRange(int, int, int, double[], int, double[], int, double[], int, boolean)} reading M
+     * as floats (a float32 weight's float copy): the same loop and the same sums in double, over half
+     * the bytes, which is what a matrix–vector product streaming its matrix from memory is bound by.
+     */
+    private static void dotRowsRange(int from, int to, int len, float[] mat, int mOff, double[] x, int xOff,
+            double[] y, int yOff, boolean acc) {
         int r = from;
         int pairs = len - 1;
         for (; r < to - 2; r += 3) {
@@ -474,17 +560,18 @@ public final class Gemm {
     // ------------------------------------------------------------------------------------------
     // the packed, blocked path
 
-    private static void blocked(Precision precision, int m, int n, int k, double[] a, int aOff, boolean transA,
-            double[] b, int bOff, boolean transB, double[] c, int cOff, boolean acc) {
+    private static void blocked(Precision precision, int m, int n, int k, double[] a, float[] aFloats, int aOff,
+            boolean transA, double[] b, float[] bFloats, int bOff, boolean transB, double[] c, int cOff, boolean acc) {
         int t = Parallelism.threads();
         boolean parallel = t > 1 && (long) m * n * k >= PARALLEL_MIN_WORK;
         int rowGroups = (m + MR - 1) / MR;
         if (parallel && rowGroups < 2 * t && n >= 2 * MIN_SPLIT_COLUMNS) {
             // too few rows to share out: split the columns, each thread packing its own B panels
             Parallelism.parallelFor(0, n, MIN_SPLIT_COLUMNS, (from, to) -> blockedColumns(precision, from, to, false,
-                    m, n, k, a, aOff, transA, b, bOff, transB, c, cOff, acc));
+                    m, n, k, a, aFloats, aOff, transA, b, bFloats, bOff, transB, c, cOff, acc));
         } else {
-            blockedColumns(precision, 0, n, parallel, m, n, k, a, aOff, transA, b, bOff, transB, c, cOff, acc);
+            blockedColumns(precision, 0, n, parallel, m, n, k, a, aFloats, aOff, transA, b, bFloats, bOff, transB, c,
+                    cOff, acc);
         }
     }
 
@@ -494,8 +581,8 @@ public final class Gemm {
      * thread slowed down by the rest of the machine simply takes fewer).
      */
     private static void blockedColumns(Precision precision, int colFrom, int colTo, boolean shareRows, int m, int n,
-            int k, double[] a, int aOff, boolean transA, double[] b, int bOff, boolean transB, double[] c, int cOff,
-            boolean acc) {
+            int k, double[] a, float[] aFloats, int aOff, boolean transA, double[] b, float[] bFloats, int bOff,
+            boolean transB, double[] c, int cOff, boolean acc) {
         PanelKernel owner = PanelKernel.ofThisThread(precision);
         // equal panels of at most KC (+2) rows, each a multiple of KU after zero padding
         int panels = (k + KC - 1) / KC;
@@ -513,13 +600,14 @@ public final class Gemm {
                 if (shareRows) {
                     // pack together, then compute together: two short parallel loops per panel
                     Parallelism.parallelFor(0, kcPadded, 16,
-                            (from, to) -> owner.packB(from, to, b, bOff, transB, n, k, p0, kc, j0, nc));
+                            (from, to) -> owner.packB(from, to, b, bFloats, bOff, transB, n, k, p0, kc, j0, nc));
                     Parallelism.parallelFor(0, rowGroups, 1, (from, to) -> PanelKernel.ofThisThread(precision)
                             .multiplyRows(owner, from * MR, Math.min(m, to * MR), kc, kcPadded, nc, overwrite, m, k,
-                                    a, aOff, transA, p0, c, ci, n));
+                                    a, aFloats, aOff, transA, p0, c, ci, n));
                 } else {
-                    owner.packB(0, kcPadded, b, bOff, transB, n, k, pc, kc, jc, nc);
-                    owner.multiplyRows(owner, 0, m, kc, kcPadded, nc, overwrite, m, k, a, aOff, transA, p0, c, ci, n);
+                    owner.packB(0, kcPadded, b, bFloats, bOff, transB, n, k, pc, kc, jc, nc);
+                    owner.multiplyRows(owner, 0, m, kc, kcPadded, nc, overwrite, m, k, a, aFloats, aOff, transA, p0, c,
+                            ci, n);
                 }
             }
         }

@@ -50,18 +50,20 @@ abstract class PanelKernel {
     /**
      * Packs rows [pFrom, pTo) of this thread's B panel: {@code panel[p][j] = op(B)[pc + p][jc + j]}
      * for p &lt; kc and j &lt; nc (nc &le; {@link #panelWidth}), zero for kc &le; p &lt; kcPadded
-     * (see {@link Gemm} for op(B)).
+     * (see {@link Gemm} for op(B)). {@code bFloats} is null or B's values as floats, for a kernel that
+     * packs floats to copy instead of converting.
      */
-    abstract void packB(int pFrom, int pTo, double[] b, int bOff, boolean transB, int n, int k, int pc, int kc,
-            int jc, int nc);
+    abstract void packB(int pFrom, int pTo, double[] b, float[] bFloats, int bOff, boolean transB, int n, int k,
+            int pc, int kc, int jc, int nc);
 
     /**
      * Rows [rowFrom, rowTo) of one panel's product, on the calling thread (whose kernel this must be):
      * {@code C[i][j] (+)= Σ_p op(A)[i][pc + p]·panel[p][j]} for p &lt; kc and j &lt; nc, where
      * {@code panel} is the B panel packed by {@code owner} (a kernel of the same precision) and
      * {@code ci} is the index of C[0][jc]. With {@code overwrite} C's old values are ignored.
+     * {@code aFloats} is null or A's values as floats (see {@link #packB}).
      */
     abstract void multiplyRows(PanelKernel owner, int rowFrom, int rowTo, int kc, int kcPadded, int nc,
-            boolean overwrite, int m, int k, double[] a, int aOff, boolean transA, int pc, double[] c, int ci,
-            int ldc);
+            boolean overwrite, int m, int k, double[] a, float[] aFloats, int aOff, boolean transA, int pc,
+            double[] c, int ci, int ldc);
 }

@@ -36,6 +36,20 @@ public final class Kernels {
     }
 
     /**
+     * The float copy of {@code t}'s storage ({@link Tensor#storageFloats()}) for a matrix product to read
+     * instead of {@code values}, or null when {@code t} is not float32 or {@code values} is not its
+     * storage (a copy is already read once).
+     *
+     * @param values the array the product reads {@code t} from: its storage, or a copy
+     */
+    public static float[] floatCopy(Tensor t, double[] values) {
+        if (t.dtype() != DType.FLOAT32 || values != t.storageArray()) {
+            return null;
+        }
+        return t.storageFloats();
+    }
+
+    /**
      * {@code Σ a[i]} for {@code from ≤ i < to}, with four interleaved partial sums: one running sum waits
      * for each addition to finish (about 4 cycles), four independent ones keep the adder busy, so this is
      * about 4 times faster than a left-to-right sum. The result agrees with it up to rounding.

@@ -51,7 +51,7 @@ public final class Matmul {
             aMatrix = a.dim() == 1 ? a.unsqueeze(0) : a;
             bMatrix = b.dim() == 1 ? b.unsqueeze(1) : b;
         }
-        Tensor full = product(aMatrix, bMatrix);
+        Tensor full = product(aMatrix, bMatrix, a.isLeaf(), b.isLeaf());
         int[] outShape = full.shape();
         if (a.dim() == 1) {
             outShape = Shapes.remove(outShape, outShape.length - 2);
@@ -73,12 +73,12 @@ public final class Matmul {
                     Tensor db = null;
                     if (savedB != null) {
                         Tensor bm = b.dim() == 1 ? savedB.get().unsqueeze(1) : savedB.get();
-                        Tensor full = product(gMatrix, bm.transpose(-1, -2));
+                        Tensor full = product(gMatrix, bm.transpose(-1, -2), false, false);
                         da = Broadcasting.reduceTo(full, aMatrix.shape()).reshape(a.shape());
                     }
                     if (savedA != null) {
                         Tensor am = a.dim() == 1 ? savedA.get().unsqueeze(0) : savedA.get();
-                        Tensor full = product(am.transpose(-1, -2), gMatrix);
+                        Tensor full = product(am.transpose(-1, -2), gMatrix, false, false);
                         db = Broadcasting.reduceTo(full, bMatrix.shape()).reshape(b.shape());
                     }
                     return new Tensor[] {da, db};
@@ -130,7 +130,8 @@ public final class Matmul {
             }
         }
         Precision precision = Kernels.precision(x.dtype());
-        Gemm.multiply(precision, rows, outFeatures, in, xd, 0, false, wd, 0, true, y, 0, bias != null);
+        Gemm.multiply(precision, rows, outFeatures, in, xd, null, 0, false, wd, weightFloats(weight, wd), 0, true,
+                y, 0, bias != null);
         Tensor out = Tensor.wrapExact(y, x.dtype(), outShape);
         if (Autograd.needsGrad(x, weight, bias)) {
             final int rowCount = rows;
@@ -146,8 +147,10 @@ public final class Matmul {
                     Tensor db = null;
                     if (savedW != null) {
                         double[] dxd = new double[rowCount * in];
-                        Gemm.multiply(precision, rowCount, in, outFeatures, gd, 0, false,
-                                Kernels.rowMajor(savedW.get()), 0, false, dxd, 0, false);
+                        Tensor w = savedW.get();
+                        double[] wd = Kernels.rowMajor(w);
+                        Gemm.multiply(precision, rowCount, in, outFeatures, gd, null, 0, false,
+                                wd, weightFloats(w, wd), 0, false, dxd, 0, false);
                         dx = Tensor.wrapExact(dxd, x.dtype(), x.shape());
                     }
                     if (savedX != null) {
@@ -173,11 +176,24 @@ public final class Matmul {
     }
 
     /**
+     * A weight's values as floats for the products to read ({@link Kernels#floatCopy}), or null. Only
+     * leaves get one (a parameter, an input, a tensor computed without recording): they go through
+     * products again and again, a fixed weight in every forward pass and a trained one in the forward
+     * and backward pass of each step, so converting them once pays for itself, where intermediate
+     * results and gradients are read once or twice and would only pay the conversion (and the memory).
+     */
+    private static float[] weightFloats(Tensor weight, double[] values) {
+        return weight.isLeaf() ? Kernels.floatCopy(weight, values) : null;
+    }
+
+    /**
      * The (batched) product of two tensors of rank ≥ 2, not recorded. Batch dimensions broadcast.
      *
+     * @param floatsA read a float32 {@code a} through its float copy ({@link #weightFloats})
+     * @param floatsB the same for {@code b}
      * @return a new contiguous tensor of shape {@code broadcast(batchA, batchB) + [m, n]}
      */
-    static Tensor product(Tensor a, Tensor b) {
+    static Tensor product(Tensor a, Tensor b, boolean floatsA, boolean floatsB) {
         int[] as = a.shape();
         int[] bs = b.shape();
         int m = as[as.length - 2];
@@ -198,13 +214,13 @@ public final class Matmul {
         outShape[batch.length] = m;
         outShape[batch.length + 1] = n;
         double[] out = new double[Shapes.numel("matmul", outShape)];
-        Operand left = Operand.of(a, batch);
-        Operand right = Operand.of(b, batch);
+        Operand left = Operand.of(a, batch, floatsA);
+        Operand right = Operand.of(b, batch, floatsB);
         int[] index = new int[batch.length];
         Precision precision = Kernels.precision(a.dtype());
         for (int bi = 0; bi < batchCount; bi++) {
-            Gemm.multiply(precision, m, n, k, left.data, left.offset(index), left.transposed,
-                    right.data, right.offset(index), right.transposed, out, bi * m * n, false);
+            Gemm.multiply(precision, m, n, k, left.data, left.floats, left.offset(index), left.transposed,
+                    right.data, right.floats, right.offset(index), right.transposed, out, bi * m * n, false);
             for (int d = batch.length - 1; d >= 0; d--) {
                 if (++index[d] < batch[d]) {
                     break;
@@ -221,18 +237,21 @@ public final class Matmul {
      */
     private static final class Operand {
         final double[] data;
+        /** {@code data} as floats, or null (see {@link #weightFloats}). */
+        final float[] floats;
         final int base;
         final boolean transposed;
         final int[] batchStrides;
 
-        private Operand(double[] data, int base, boolean transposed, int[] batchStrides) {
+        private Operand(double[] data, float[] floats, int base, boolean transposed, int[] batchStrides) {
             this.data = data;
+            this.floats = floats;
             this.base = base;
             this.transposed = transposed;
             this.batchStrides = batchStrides;
         }
 
-        static Operand of(Tensor t, int[] batch) {
+        static Operand of(Tensor t, int[] batch, boolean useFloats) {
             int rank = t.dim();
             int[] shape = t.shape();
             int[] strides = t.strides();
@@ -251,7 +270,9 @@ public final class Matmul {
             for (int d = 0; d < rank - 2; d++) {
                 batchStrides[lead + d] = shape[d] == 1 ? 0 : strides[d];
             }
-            return new Operand(source.storageArray(), source.storageOffset(), !rowMajor, batchStrides);
+            double[] data = source.storageArray();
+            float[] floats = useFloats ? Kernels.floatCopy(t, data) : null;
+            return new Operand(data, floats, source.storageOffset(), !rowMajor, batchStrides);
         }
 
         int offset(int[] index) {

@@ -71,7 +71,9 @@ class GemmProperties {
     /**
      * Runs both implementations on the same random data and compares everything they may touch. In
      * single precision the data are float values (as float32 tensors hold), the naive product is still
-     * summed in double, and the result must be float values within float summation error of it.
+     * summed in double, and the result must be float values within float summation error of it. When
+     * the data are float values (always in single precision, for half the seeds in double), the product
+     * given float copies of A and B must equal the one without, bit for bit.
      */
     static void check(Case t) {
         Random rnd = new Random(t.seed());
@@ -79,10 +81,11 @@ class GemmProperties {
         int bSize = t.k() * t.n();
         int cSize = t.m() * t.n();
         boolean single = t.precision() == Precision.SINGLE;
+        boolean floatData = single || (t.seed() & 1) == 0;
         // different magnitudes per operand, and a tail after each matrix that must not be read or written
-        double[] a = random(rnd, t.aOffset() + aSize + 2, 1.0, single);
-        double[] b = random(rnd, t.bOffset() + bSize + 2, 3.0, single);
-        double[] c = random(rnd, t.cOffset() + cSize + 2, 5.0, single);
+        double[] a = random(rnd, t.aOffset() + aSize + 2, 1.0, floatData);
+        double[] b = random(rnd, t.bOffset() + bSize + 2, 3.0, floatData);
+        double[] c = random(rnd, t.cOffset() + cSize + 2, 5.0, floatData);
         double[] a0 = a.clone();
         double[] b0 = b.clone();
         double[] expected = c.clone();
@@ -92,6 +95,12 @@ class GemmProperties {
         Gemm.multiply(t.precision(), t.m(), t.n(), t.k(), a, t.aOffset(), t.transA(), b, t.bOffset(), t.transB(),
                 actual, t.cOffset(), t.accumulate());
 
+        if (floatData) {
+            double[] withCopies = c.clone();
+            Gemm.multiply(t.precision(), t.m(), t.n(), t.k(), a, toFloats(a), t.aOffset(), t.transA(), b, toFloats(b),
+                    t.bOffset(), t.transB(), withCopies, t.cOffset(), t.accumulate());
+            assertArrayEquals(actual, withCopies, "the product read from float copies differs for " + t);
+        }
         assertArrayEquals(a0, a, "A must not be modified");
         assertArrayEquals(b0, b, "B must not be modified");
         double scale = t.k() * maxAbs(a) * maxAbs(b) + (t.accumulate() ? maxAbs(c) : 0.0);
@@ -125,6 +134,14 @@ class GemmProperties {
             v[i] = floats ? (float) x : x;
         }
         return v;
+    }
+
+    static float[] toFloats(double[] v) {
+        float[] f = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            f[i] = (float) v[i];
+        }
+        return f;
     }
 
     private static double maxAbs(double[] v) {

@@ -189,6 +189,15 @@ class GemmTest {
     }
 
     @Test
+    void rejectsAFloatCopyOfAnotherLength() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.multiply(Precision.SINGLE, 2, 2, 2, new double[4], new float[3], 0, false, new double[4],
+                        null, 0, false, new double[4], 0, false));
+        assertEquals("gemm: aFloats has 3 elements, a has 4: a float copy must hold the same values at the same "
+                + "indices", e.getMessage());
+    }
+
+    @Test
     void naiveReferenceChecksItsArgumentsToo() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Gemm.multiplyNaive(-1, 1, 1, new double[1], 0, false, new double[1], 0, false, new double[1], 0,
