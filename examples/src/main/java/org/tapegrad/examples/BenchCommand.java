@@ -1,5 +1,6 @@
 package org.tapegrad.examples;
 
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.tapegrad.autograd.kernel.Parallelism;
 import org.tapegrad.examples.bench.BenchSizes;
 import org.tapegrad.examples.bench.Benchmark;
+import org.tapegrad.examples.bench.ForkedJvm;
 import org.tapegrad.examples.bench.Workload;
 import org.tapegrad.examples.report.Json;
 import picocli.CommandLine.Command;
@@ -23,11 +25,10 @@ import picocli.CommandLine.Option;
                 + "epochs), a 100 × 512×512 matrix–vector chain, a 100-layer MLP forward+backward, 10 training "
                 + "steps of a small CNN on MNIST-sized input, and 1024×1024 matrix products in float32 and float64.",
             "Each workload is warmed up, then run R times; prints one JSON object with the median of each "
-                    + "(seconds; GFLOPS for matmul) and the number of threads. Progress goes to stderr."})
+                    + "(seconds; GFLOPS for matmul) and the number of threads. Progress goes to stderr.",
+            "The workloads run in a child JVM with a fixed, pre-touched heap (as JMH forks one), unless "
+                    + "--in-process is given."})
 final class BenchCommand implements Callable<Integer> {
-    /** Least warm-up time per workload at full size. */
-    static final double WARMUP_SECONDS = 1.0;
-
     @Option(names = "--threads", paramLabel = "N",
             description = "threads for all of tapegrad's parallel work (default: the number of cores)")
     Integer threads;
@@ -35,6 +36,13 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--runs", paramLabel = "R", defaultValue = "5",
             description = "timed runs per workload, after the warm-up (default: ${DEFAULT-VALUE})")
     int runs;
+
+    /** Least warm-up time per workload at full size: the JIT settles within a few seconds. */
+    static final double DEFAULT_WARMUP_SECONDS = 5.0;
+
+    @Option(names = "--warmup", paramLabel = "S",
+            description = "least warm-up time per workload in seconds, for the JIT to settle (default: 5)")
+    Double warmupSeconds;
 
     @Option(names = "--workload", paramLabel = "NAME",
             description = "run only this workload (repeatable): seedexp, chain, mlp, cnn, matmul-f32, matmul-f64")
@@ -44,11 +52,25 @@ final class BenchCommand implements Callable<Integer> {
             description = "seed of the workloads' data (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--quick", hidden = true, description = "tiny problem sizes and no warm-up time (for tests)")
+    @Option(names = "--heap", paramLabel = "SIZE", defaultValue = "2g",
+            description = "fixed heap of the JVM the workloads run in, touched at start-up (default: ${DEFAULT-VALUE})")
+    String heap;
+
+    @Option(names = "--in-process",
+            description = "run in this JVM, with its own heap settings, instead of a child JVM with a fixed, "
+                    + "pre-touched heap")
+    boolean inProcess;
+
+    @Option(names = "--quick", hidden = true,
+            description = "tiny problem sizes and, unless --warmup says otherwise, no warm-up time (for tests)")
     boolean quick;
 
     @Override
     public Integer call() {
+        if (!inProcess) {
+            return runInChildJvm();
+        }
+        System.err.println(ForkedJvm.describeThisJvm());
         if (threads != null) {
             if (threads < 1) {
                 System.err.println("bench: --threads must be at least 1, got " + threads);
@@ -66,7 +88,7 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
             Benchmark benchmark = new Benchmark(quick ? BenchSizes.quick() : BenchSizes.full(), runs,
-                    quick ? 0.0 : WARMUP_SECONDS, seed, System.err::println);
+                    warmup(), seed, System.err::println);
             Map<String, Object> json = Json.object();
             for (Workload w : chosen) {
                 json.put(w.key(), fourDigits(benchmark.measure(w).figure()));
@@ -78,6 +100,57 @@ final class BenchCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return 2;
         }
+    }
+
+    /**
+     * Runs this command again, with {@code --in-process}, in a JVM with a fixed heap of {@code --heap} that
+     * is touched at start-up ({@link ForkedJvm}), and passes its output and exit status on.
+     */
+    private int runInChildJvm() {
+        try {
+            List<String> command = ForkedJvm.command(ForkedJvm.jvmOptions(heap), Main.class.getName(), childArgs());
+            return ForkedJvm.run(command, System.out, System.err);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            System.err.println("bench: could not start the child JVM (" + e.getMessage() + "); --in-process runs "
+                    + "in this one");
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            System.err.println("bench: interrupted while waiting for the child JVM");
+            return 1;
+        }
+    }
+
+    /** This command's options for the child JVM, with {@code --in-process}. */
+    List<String> childArgs() {
+        List<String> args = new ArrayList<>(List.of("bench", "--in-process", "--runs", Integer.toString(runs),
+                "--seed", Long.toString(seed)));
+        if (threads != null) {
+            args.addAll(List.of("--threads", threads.toString()));
+        }
+        if (warmupSeconds != null) {
+            args.addAll(List.of("--warmup", warmupSeconds.toString()));
+        }
+        if (workloads != null) {
+            for (String workload : workloads) {
+                args.addAll(List.of("--workload", workload));
+            }
+        }
+        if (quick) {
+            args.add("--quick");
+        }
+        return args;
+    }
+
+    /** The warm-up time asked for, or the default: none for the tests' quick sizes. */
+    private double warmup() {
+        if (warmupSeconds != null) {
+            return warmupSeconds;
+        }
+        return quick ? 0.0 : DEFAULT_WARMUP_SECONDS;
     }
 
     /** {@code value} to four significant digits: more would be noise. */

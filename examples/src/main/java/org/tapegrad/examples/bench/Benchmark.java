@@ -7,14 +7,16 @@ import java.util.function.Consumer;
 
 /**
  * Times a workload: warm-up runs first (at least one, and until {@code warmupSeconds} have passed, so
- * the JIT has compiled the hot loops), a full GC, then {@code runs} timed runs. The figure is computed
+ * that the JIT has compiled the hot loops and has done replacing them: C2 keeps recompiling and
+ * deoptimising methods for the first few seconds, and runs in that phase take up to 7 times as long
+ * as steady ones), a full GC, then {@code runs} timed runs. The figure is computed
  * from the median run time, which a single slow run (GC, another process) does not move. Each run's
  * progress line also gives CPU times, of the calling thread and of the whole process: unlike the
  * wall-clock time they do not grow (much) when other processes compete for the cores.
  */
 public final class Benchmark {
-    /** Warm-up runs never exceed this many, whatever {@code warmupSeconds} asks. */
-    static final int MAX_WARMUP_RUNS = 50;
+    /** Warm-up runs never exceed this many, whatever {@code warmupSeconds} asks (tiny workloads). */
+    static final int MAX_WARMUP_RUNS = 10_000;
 
     private final BenchSizes sizes;
     private final int runs;
@@ -25,13 +27,19 @@ public final class Benchmark {
     /**
      * @param sizes         the workloads' problem sizes
      * @param runs          timed runs per workload, at least 1
-     * @param warmupSeconds least time spent warming up each workload (at least one run is always made)
+     * @param warmupSeconds least time spent warming up each workload, at least 0 (at least one run is
+     *                      always made)
      * @param seed          seeds the workloads' data
      * @param progress      receives one line per run (for stderr)
+     * @throws IllegalArgumentException if runs &lt; 1 or warmupSeconds is negative or not finite
      */
     public Benchmark(BenchSizes sizes, int runs, double warmupSeconds, long seed, Consumer<String> progress) {
         if (runs < 1) {
             throw new IllegalArgumentException("bench: --runs must be at least 1, got " + runs);
+        }
+        if (!(warmupSeconds >= 0) || Double.isInfinite(warmupSeconds)) {
+            throw new IllegalArgumentException("bench: --warmup must be a finite number of seconds, at least 0, got "
+                    + warmupSeconds);
         }
         this.sizes = sizes;
         this.runs = runs;

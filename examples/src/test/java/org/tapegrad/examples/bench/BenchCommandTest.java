@@ -8,12 +8,17 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.tapegrad.autograd.kernel.Parallelism;
 import org.tapegrad.autograd.testing.MiniJson;
 import org.tapegrad.examples.Main;
 
-/** The {@code bench} command, run at the hidden {@code --quick} sizes (a fraction of a second). */
+/**
+ * The {@code bench} command, run at the hidden {@code --quick} sizes (a fraction of a second), in this JVM
+ * ({@code --in-process}) except where the child JVM is the subject.
+ */
 class BenchCommandTest {
     private static final List<String> KEYS = List.of("seedexp_40epochs_s", "chain100x512_matvec_only_s",
             "mlp100x256_b16_fwd_bwd_s", "cnn_mnist_b64_10steps_s", "matmul1024_f32_gflops", "matmul1024_f64_gflops",
@@ -23,7 +28,7 @@ class BenchCommandTest {
     void printsOneJsonObjectWithEveryWorkloadsFigureAndTheThreadCount() {
         int before = Parallelism.threads();
         try {
-            Run run = Run.of("bench", "--quick", "--runs", "1", "--threads", "1");
+            Run run = Run.of("bench", "--in-process", "--quick", "--runs", "1", "--threads", "1");
             assertEquals(0, run.status, run.err);
             Map<String, Object> json = MiniJson.object(MiniJson.parse(run.out));
             assertEquals(KEYS, List.copyOf(json.keySet()), run.out);
@@ -41,7 +46,7 @@ class BenchCommandTest {
 
     @Test
     void workloadOptionRunsOnlyTheNamedWorkloads() {
-        Run run = Run.of("bench", "--quick", "--runs", "2", "--workload", "mlp", "--workload", "matmul1024_f64_gflops");
+        Run run = Run.of("bench", "--in-process", "--quick", "--runs", "2", "--workload", "mlp", "--workload", "matmul1024_f64_gflops");
         assertEquals(0, run.status, run.err);
         Map<String, Object> json = MiniJson.object(MiniJson.parse(run.out));
         assertEquals(List.of("mlp100x256_b16_fwd_bwd_s", "matmul1024_f64_gflops", "threads"),
@@ -50,10 +55,46 @@ class BenchCommandTest {
 
     @Test
     void anUnknownWorkloadIsRefusedWithTheKnownNames() {
-        Run run = Run.of("bench", "--quick", "--workload", "resnet");
+        Run run = Run.of("bench", "--in-process", "--quick", "--workload", "resnet");
         assertEquals(2, run.status);
         assertTrue(run.err.contains("bench: unknown workload 'resnet'; known: seedexp, chain, mlp, cnn, matmul-f32, "
                 + "matmul-f64"), run.err);
+    }
+
+    @Test
+    void warmupOptionSetsTheLeastWarmUpTime() {
+        Run run = Run.of("bench", "--in-process", "--quick", "--runs", "1", "--warmup", "0.3", "--workload", "mlp");
+        assertEquals(0, run.status, run.err);
+        Matcher line = Pattern.compile("\\[bench] mlp: (\\d+) warm-up runs in ([0-9.]+) s").matcher(run.err);
+        assertTrue(line.find(), run.err);
+        assertTrue(Double.parseDouble(line.group(2)) >= 0.3, line.group());
+        assertTrue(Integer.parseInt(line.group(1)) > 1, "a quick run is far shorter than 0.3 s: " + line.group());
+    }
+
+    @Test
+    void aNegativeWarmUpIsRefused() {
+        Run run = Run.of("bench", "--in-process", "--quick", "--warmup", "-1", "--workload", "mlp");
+        assertEquals(2, run.status);
+        assertTrue(run.err.contains("bench: --warmup must be a finite number of seconds, at least 0, got -1.0"),
+                run.err);
+    }
+
+    @Test
+    void byDefaultTheWorkloadsRunInAChildJvmWithAFixedPreTouchedHeap() {
+        Run run = Run.of("bench", "--quick", "--heap", "96m", "--runs", "1", "--threads", "1", "--workload", "mlp");
+        assertEquals(0, run.status, run.err);
+        Map<String, Object> json = MiniJson.object(MiniJson.parse(run.out));
+        assertEquals(List.of("mlp100x256_b16_fwd_bwd_s", "threads"), List.copyOf(json.keySet()), run.out);
+        assertTrue(run.err.contains("-Xms96m") && run.err.contains("-Xmx96m")
+                && run.err.contains("-XX:+AlwaysPreTouch"), "the child's options are reported:\n" + run.err);
+        assertTrue(run.err.contains("[bench] mlp: run 1/1"), "the child's progress is relayed:\n" + run.err);
+    }
+
+    @Test
+    void aHeapThatIsNotASizeIsRefused() {
+        Run run = Run.of("bench", "--quick", "--heap", "lots");
+        assertEquals(2, run.status);
+        assertTrue(run.err.contains("bench: --heap must be a size such as 2g or 512m, got 'lots'"), run.err);
     }
 
     @Test
