@@ -8,8 +8,8 @@ import java.util.function.Consumer;
 /**
  * Times a workload: warm-up runs first (at least one, and until {@code warmupSeconds} have passed, so
  * that the JIT has compiled the hot loops and has done replacing them: C2 keeps recompiling and
- * deoptimising methods for the first few seconds, and runs in that phase take up to 7 times as long
- * as steady ones), a full GC, then {@code runs} timed runs. The figure is computed
+ * deoptimising methods for the first few seconds, and runs in that phase took up to 7 times as long
+ * as steady ones on the issue's machine), a full GC, then {@code runs} timed runs. The figure is computed
  * from the median run time, which a single slow run (GC, another process) does not move. Each run's
  * progress line also gives CPU times, of the calling thread and of the whole process: unlike the
  * wall-clock time they do not grow (much) when other processes compete for the cores.
