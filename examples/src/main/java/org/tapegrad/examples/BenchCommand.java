@@ -1,8 +1,11 @@
 package org.tapegrad.examples;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +13,7 @@ import java.util.concurrent.Callable;
 import org.tapegrad.autograd.kernel.Parallelism;
 import org.tapegrad.examples.bench.BenchSizes;
 import org.tapegrad.examples.bench.Benchmark;
+import org.tapegrad.examples.bench.ForkFigures;
 import org.tapegrad.examples.bench.ForkedJvm;
 import org.tapegrad.examples.bench.Workload;
 import org.tapegrad.examples.report.Json;
@@ -26,8 +30,8 @@ import picocli.CommandLine.Option;
                 + "steps of a small CNN on MNIST-sized input, and 1024×1024 matrix products in float32 and float64.",
             "Each workload is warmed up, then run R times; prints one JSON object with the median of each "
                     + "(seconds; GFLOPS for matmul) and the number of threads. Progress goes to stderr.",
-            "The workloads run in a child JVM with a fixed, pre-touched heap (as JMH forks one), unless "
-                    + "--in-process is given."})
+            "The workloads run in child JVMs with a fixed, pre-touched heap (as JMH forks them), three by "
+                    + "default, and each figure is the median of the children's, unless --in-process is given."})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N",
             description = "threads for all of tapegrad's parallel work (default: the number of cores)")
@@ -37,11 +41,18 @@ final class BenchCommand implements Callable<Integer> {
             description = "timed runs per workload, after the warm-up (default: ${DEFAULT-VALUE})")
     int runs;
 
-    /** Least warm-up time per workload at full size: the JIT settles within a few seconds. */
+    /** Child JVMs by default: enough for the median to pass over one that runs slow throughout. */
+    static final int DEFAULT_FORKS = 3;
+
+    /**
+     * Least warm-up time per workload at full size; the warm-up then goes on until the JIT has been
+     * quiet for a second (see {@code Benchmark}).
+     */
     static final double DEFAULT_WARMUP_SECONDS = 5.0;
 
     @Option(names = "--warmup", paramLabel = "S",
-            description = "least warm-up time per workload in seconds, for the JIT to settle (default: 5)")
+            description = "least warm-up time per workload in seconds; it then goes on until the JIT has "
+                    + "compiled nothing for a fifth of that, for at most ten times as long (default: 5)")
     Double warmupSeconds;
 
     @Option(names = "--workload", paramLabel = "NAME",
@@ -56,6 +67,11 @@ final class BenchCommand implements Callable<Integer> {
             description = "fixed heap of the JVM the workloads run in, touched at start-up (default: ${DEFAULT-VALUE})")
     String heap;
 
+    @Option(names = "--forks", paramLabel = "F",
+            description = "child JVMs to run the workloads in, one after the other; each figure is the median of "
+                    + "theirs (default: 3)")
+    Integer forks;
+
     @Option(names = "--in-process",
             description = "run in this JVM, with its own heap settings, instead of a child JVM with a fixed, "
                     + "pre-touched heap")
@@ -69,6 +85,10 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         if (!inProcess) {
             return runInChildJvm();
+        }
+        if (forks != null) {
+            System.err.println("bench: --forks runs child JVMs, --in-process runs none: give one or the other");
+            return 2;
         }
         System.err.println(ForkedJvm.describeThisJvm());
         if (threads != null) {
@@ -103,13 +123,43 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Runs this command again, with {@code --in-process}, in a JVM with a fixed heap of {@code --heap} that
-     * is touched at start-up ({@link ForkedJvm}), and passes its output and exit status on.
+     * Runs this command again, with {@code --in-process}, in {@code --forks} JVMs one after the other, each
+     * with a fixed heap of {@code --heap} that is touched at start-up ({@link ForkedJvm}); relays their
+     * progress and prints the median of their figures ({@link ForkFigures}).
      */
     private int runInChildJvm() {
+        int forkCount = forks == null ? DEFAULT_FORKS : forks;
+        if (forkCount < 1) {
+            System.err.println("bench: --forks must be at least 1, got " + forkCount);
+            return 2;
+        }
         try {
             List<String> command = ForkedJvm.command(ForkedJvm.jvmOptions(heap), Main.class.getName(), childArgs());
-            return ForkedJvm.run(command, System.out, System.err);
+            ForkFigures figures = new ForkFigures();
+            for (int fork = 1; fork <= forkCount; fork++) {
+                System.err.printf("[bench] child JVM %d of %d%n", fork, forkCount);
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                int status = ForkedJvm.run(command, new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+                if (status != 0) {
+                    System.out.print(out.toString(StandardCharsets.UTF_8));
+                    return status;
+                }
+                figures.add(out.toString(StandardCharsets.UTF_8));
+            }
+            Map<String, Object> json = Json.object();
+            figures.medians().forEach((key, median) -> {
+                if (key.equals("threads")) {
+                    json.put(key, median.intValue());
+                } else {
+                    json.put(key, fourDigits(median));
+                    if (forkCount > 1) {
+                        System.err.printf("[bench] %s: %s in the %d JVMs, median %s%n", key, figures.of(key),
+                                forkCount, fourDigits(median));
+                    }
+                }
+            });
+            System.out.println(Json.write(json));
+            return 0;
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             return 2;

@@ -88,6 +88,34 @@ class BenchCommandTest {
         assertTrue(run.err.contains("-Xms96m") && run.err.contains("-Xmx96m")
                 && run.err.contains("-XX:+AlwaysPreTouch"), "the child's options are reported:\n" + run.err);
         assertTrue(run.err.contains("[bench] mlp: run 1/1"), "the child's progress is relayed:\n" + run.err);
+        assertTrue(run.err.contains("[bench] child JVM 3 of 3"), "three child JVMs by default:\n" + run.err);
+        Matcher summary = Pattern.compile("\\[bench] mlp100x256_b16_fwd_bwd_s: \\[([^]]+)] in the 3 JVMs, median (\\S+)")
+                .matcher(run.err);
+        assertTrue(summary.find(), "each JVM's figure is reported:\n" + run.err);
+        double[] perJvm = Pattern.compile(", ").splitAsStream(summary.group(1)).mapToDouble(Double::parseDouble)
+                .toArray();
+        assertEquals(3, perJvm.length, summary.group());
+        assertEquals(Benchmark.median(perJvm), (Double) json.get("mlp100x256_b16_fwd_bwd_s"), 1e-3 * perJvm[0],
+                "the figure is the median of the JVMs': " + summary.group());
+    }
+
+    @Test
+    void forksSetsTheNumberOfChildJvms() {
+        Run run = Run.of("bench", "--quick", "--heap", "96m", "--runs", "1", "--forks", "1", "--workload", "chain");
+        assertEquals(0, run.status, run.err);
+        assertTrue(run.err.contains("[bench] child JVM 1 of 1") && !run.err.contains("child JVM 2"), run.err);
+        assertEquals(List.of("chain100x512_matvec_only_s", "threads"),
+                List.copyOf(MiniJson.object(MiniJson.parse(run.out)).keySet()), run.out);
+    }
+
+    @Test
+    void forksBelowOneAndForksInProcessAreRefused() {
+        Run none = Run.of("bench", "--quick", "--forks", "0");
+        assertEquals(2, none.status);
+        assertTrue(none.err.contains("bench: --forks must be at least 1, got 0"), none.err);
+        Run inProcess = Run.of("bench", "--quick", "--forks", "2", "--in-process");
+        assertEquals(2, inProcess.status);
+        assertTrue(inProcess.err.contains("bench: --forks runs child JVMs, --in-process runs none"), inProcess.err);
     }
 
     @Test
