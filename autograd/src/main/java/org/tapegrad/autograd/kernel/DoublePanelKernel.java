@@ -4,7 +4,8 @@ import java.util.Arrays;
 
 /**
  * The double-precision panel kernel of {@link Gemm}: panels are copied as they are, and the
- * micro-kernel updates 3 rows of C with 3 depths of p per pass, 4 doubles per AVX2 instruction.
+ * micro-kernel updates 3 rows of C with 3 depths of p per pass, 4 doubles per AVX2 instruction (8
+ * with AVX-512).
  *
  * <p>Plain Java cannot name SIMD instructions, so the speed comes from a loop that the C2 JIT
  * auto-vectorises ({@code vfmadd231pd}). We measured on JDK 17 (OpenJDK 17.0.15, AMD EPYC Zen 3)

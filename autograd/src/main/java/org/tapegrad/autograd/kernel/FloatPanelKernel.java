@@ -5,8 +5,8 @@ import java.util.Arrays;
 /**
  * The single-precision panel kernel of {@link Gemm}: the operands are rounded to {@code float} as
  * they are packed, and the micro-kernel is {@link DoublePanelKernel}'s loop over {@code float}
- * arrays, so each AVX2 instruction does 8 multiply-adds instead of 4. The conversion costs one pass
- * over each panel, which packing makes anyway.
+ * arrays, so each vector instruction does twice as many multiply-adds (8 instead of 4 with AVX2, 16
+ * instead of 8 with AVX-512). The conversion costs one pass over each panel, which packing makes anyway.
  *
  * <p>C stays a {@code double[]}: the micro-kernel sums a panel's products from zero into 3 float
  * rows, and {@link #addTile} adds them to C and rounds to float. For a float32 C that is exactly a

@@ -38,7 +38,7 @@ import java.util.Objects;
  *
  * <h2>Design</h2>
  * Plain Java cannot name SIMD instructions, so the speed comes from loops that the C2 JIT
- * auto-vectorises (AVX2: 4 doubles or 8 floats per fused multiply-add). The large products follow
+ * auto-vectorises (AVX2: 4 doubles or 8 floats per fused multiply-add; AVX-512: 8 or 16). The large products follow
  * the packed, cache-blocked design of GotoBLAS, turned so that the vector dimension is the column
  * index j:
  * <ol>

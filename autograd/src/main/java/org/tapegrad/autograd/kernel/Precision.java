@@ -12,7 +12,7 @@ public enum Precision {
     /**
      * Single precision, as BLAS sgemm and PyTorch's float32 kernels: the operands are rounded to
      * {@code float} (a no-op for float32 tensors, whose values already are floats), products are
-     * summed in {@code float} (eight per AVX2 instruction instead of four), and every element of the
+     * summed in {@code float} (twice as many per vector instruction as doubles), and every element of the
      * result is exactly representable as a {@code float}.
      */
     SINGLE

@@ -102,7 +102,8 @@ public final class Benchmark {
 
     /** CPU time of the whole JVM so far (all threads, JIT and GC included), or 0 where it is not available. */
     private static long processCpuNanos(OperatingSystemMXBean os) {
-        return os instanceof com.sun.management.OperatingSystemMXBean sunOs ? Math.max(0, sunOs.getProcessCpuTime()) : 0;
+        return os instanceof com.sun.management.OperatingSystemMXBean sunOs
+                ? Math.max(0, sunOs.getProcessCpuTime()) : 0;
     }
 
     /** The median of {@code values} (the mean of the two middle ones for an even count); not modified. */
