@@ -41,7 +41,7 @@ final class BenchCommand implements Callable<Integer> {
             description = "timed runs per workload, after the warm-up (default: ${DEFAULT-VALUE})")
     int runs;
 
-    /** Child JVMs by default: enough for the median to pass over one that runs slow throughout. */
+    /** Child JVMs by default: enough for the median to pass over one measured in a slow period. */
     static final int DEFAULT_FORKS = 3;
 
     /**

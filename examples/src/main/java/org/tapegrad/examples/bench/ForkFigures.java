@@ -11,10 +11,11 @@ import java.util.regex.Pattern;
  * The figures of several child JVMs ("forks") of {@code bench}, combined: each key's figure is the
  * median of the forks' figures (the mean of the middle two for an even count).
  *
- * <p>Why several JVMs: on the 2-core machine about one JVM in five ran the MLP at half its usual speed
- * for its whole life (40 ms per run instead of 20, with either garbage collector, and with one thread
- * too), while runs within a JVM agreed with each other. A median over the runs of one JVM cannot see
- * that; a median over JVMs can, as JMH's forks do.
+ * <p>Why several JVMs: on the 2-core machine, periods of seconds came and went in which work that
+ * moves data between the two cores ran at half speed (the MLP: 40 ms per run instead of 20). A period
+ * outlasts a workload's few timed runs, so a median over the runs of one JVM cannot pass over it; a
+ * median over JVMs whose timed runs are about a minute apart can, as JMH's forks smooth over
+ * differences between JVM runs.
  *
  * <p>Reads the flat JSON objects {@code bench --in-process} prints: string keys, numeric values.
  */
