@@ -8,6 +8,7 @@ import java.math.MathContext;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tapegrad.autograd.kernel.Parallelism;
@@ -40,6 +41,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--runs", paramLabel = "R", defaultValue = "5",
             description = "timed runs per workload, after the warm-up (default: ${DEFAULT-VALUE})")
     int runs;
+
+    /** Figures of the JVMs further apart than this factor are reported as measured on an unsteady machine. */
+    static final double UNSTEADY_SPREAD = 1.5;
 
     /** Child JVMs by default: enough for the median to pass over one measured in a slow period. */
     static final int DEFAULT_FORKS = 3;
@@ -155,6 +159,10 @@ final class BenchCommand implements Callable<Integer> {
                     if (forkCount > 1) {
                         System.err.printf("[bench] %s: %s in the %d JVMs, median %s%n", key, figures.of(key),
                                 forkCount, fourDigits(median));
+                        String note = unsteadyNote(key, figures.spread(key));
+                        if (note != null) {
+                            System.err.println(note);
+                        }
                     }
                 }
             });
@@ -172,6 +180,18 @@ final class BenchCommand implements Callable<Integer> {
             System.err.println("bench: interrupted while waiting for the child JVM");
             return 1;
         }
+    }
+
+    /**
+     * The warning for a figure whose JVMs differ by {@code spread} (largest over smallest), or null when
+     * they differ by at most {@link #UNSTEADY_SPREAD} (or the spread is not known).
+     */
+    static String unsteadyNote(String key, double spread) {
+        if (!(spread > UNSTEADY_SPREAD)) {
+            return null;
+        }
+        return String.format(Locale.ROOT, "[bench] %s: the JVMs differ by %.1f×: the machine was not steady "
+                + "(see PERFORMANCE.md); run again, or with more --forks", key, spread);
     }
 
     /** This command's options for the child JVM, with {@code --in-process}. */

@@ -61,6 +61,27 @@ public final class ForkFigures {
         return List.copyOf(figures.getOrDefault(key, List.of()));
     }
 
+    /**
+     * How far apart the forks' figures for {@code key} are: the largest over the smallest, 1 when they
+     * agree (or there is one fork); NaN if the key is unknown or a figure is not positive.
+     */
+    public double spread(String key) {
+        List<Double> values = figures.get(key);
+        if (values == null) {
+            return Double.NaN;
+        }
+        double min = Double.POSITIVE_INFINITY;
+        double max = 0;
+        for (double v : values) {
+            if (!(v > 0)) {
+                return Double.NaN;
+            }
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+        }
+        return max / min;
+    }
+
     /** The keys, in the first fork's order. */
     public List<String> keys() {
         return List.copyOf(figures.keySet());

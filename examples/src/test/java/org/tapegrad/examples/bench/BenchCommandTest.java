@@ -91,8 +91,8 @@ class BenchCommandTest {
                 && run.err.contains("-XX:+AlwaysPreTouch"), "the child's options are reported:\n" + run.err);
         assertTrue(run.err.contains("[bench] mlp: run 1/1"), "the child's progress is relayed:\n" + run.err);
         assertTrue(run.err.contains("[bench] child JVM 3 of 3"), "three child JVMs by default:\n" + run.err);
-        Matcher summary = Pattern.compile("\\[bench] mlp100x256_b16_fwd_bwd_s: \\[([^]]+)] in the 3 JVMs, median (\\S+)")
-                .matcher(run.err);
+        Matcher summary = Pattern.compile(
+                "\\[bench] mlp100x256_b16_fwd_bwd_s: \\[([^]]+)] in the 3 JVMs, median (\\S+)").matcher(run.err);
         assertTrue(summary.find(), "each JVM's figure is reported:\n" + run.err);
         double[] perJvm = Pattern.compile(", ").splitAsStream(summary.group(1)).mapToDouble(Double::parseDouble)
                 .toArray();

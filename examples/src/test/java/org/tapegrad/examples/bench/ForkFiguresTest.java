@@ -28,6 +28,18 @@ class ForkFiguresTest {
     }
 
     @Test
+    void theSpreadIsTheLargestFigureOverTheSmallest() {
+        ForkFigures figures = new ForkFigures();
+        figures.add("{\"mlp_s\": 0.0463, \"gflops\": 120, \"zero\": 0}");
+        figures.add("{\"mlp_s\": 0.0211, \"gflops\": 120, \"zero\": 0}");
+        figures.add("{\"mlp_s\": 0.0447, \"gflops\": 120, \"zero\": 0}");
+        assertEquals(0.0463 / 0.0211, figures.spread("mlp_s"), 1e-12);
+        assertEquals(1.0, figures.spread("gflops"));
+        assertTrue(Double.isNaN(figures.spread("zero")), "no ratio of zeros");
+        assertTrue(Double.isNaN(figures.spread("unknown")));
+    }
+
+    @Test
     void anEvenNumberOfForksTakesTheMeanOfTheMiddleTwo() {
         ForkFigures figures = new ForkFigures();
         for (String value : List.of("4", "1", "3", "2")) {
