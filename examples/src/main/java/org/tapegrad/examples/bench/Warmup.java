@@ -12,9 +12,9 @@ import java.util.function.LongSupplier;
  * <p>Why the quiet period: a fixed warm-up was not enough on the 2-core machine. Methods that run once
  * per workload run, with a long loop (the autograd engine's backward pass, a module's parameter walk),
  * reach C2's thresholds only after 5–8 s, and C2 then compiles them for tens of milliseconds on the
- * second core, which is the core the workload's second thread needs: with 5 s of warm-up, one MLP
- * measurement in four or five came out near 40 ms instead of 20 ms. After 5 s the JIT was still busy
- * for 1–9 s more, depending on the workload.
+ * second core, which is the core the workload's second thread needs. After 5 s the JIT was still busy
+ * for 1–9 s more, depending on the workload. (The MLP's runs near 40 ms instead of 20 had another
+ * cause, slow periods of the machine; see {@link ForkFigures}.)
  */
 final class Warmup {
     /** Warm-up runs never exceed this many, whatever the times ask (tiny workloads). */
