@@ -47,14 +47,16 @@ import org.tapegrad.autograd.ops.Kernels;
  * would be limited by memory bandwidth. So the matrix is built for a band of output rows at a time
  * ({@code T = rows·W_out} columns), sized to stay within {@link #BAND_BUDGET} values (512 KB), small
  * enough to stay in cache between im2col and the products that read it (each thread keeps its buffers
- * between calls, see {@link Scratch}). Only the input and the weight are saved for backward; the
- * backward rebuilds the columns only when the weight needs a gradient.
+ * between calls, see {@link Scratch}). Small images go the other way: when one image's column matrix
+ * is far below the budget, a band holds several whole images side by side (T = images·H_out·W_out),
+ * so that the products have long rows (see {@link Bands}). Only the input and the weight are saved
+ * for backward; the backward rebuilds the columns only when the weight needs a gradient.
  *
  * <p><b>Threads.</b> The bands of all images are independent units of work, split across
  * {@link Parallelism} when there are more than {@link #PARALLEL_MIN_WORK} multiply-adds per thread;
  * each thread has its own column buffer. Forward bands write disjoint parts of the output. The weight
  * gradient is summed per fixed group of bands (at most {@link #MAX_PARTIALS} groups, a number that
- * depends on the shapes only), then the groups in order; col2im runs one image per thread. So the
+ * depends on the shapes only), then the groups in order; col2im runs whole images per thread. So the
  * results do not depend on the number of threads, bit for bit.
  *
  * <h2>Padding</h2>
@@ -183,13 +185,13 @@ final class Conv2d {
         int k = g.patchSize();
         int outPerGroup = g.outPerGroup();
         Precision precision = Kernels.precision(type);
-        Im2col.im2col(g, x, unitBand.image() * g.inImage(), unitBand.firstRow(), unitBand.endRow(), cols);
+        bands.im2col(unitBand, x, cols);
         for (int grp = 0; grp < g.groups; grp++) {
             int wOff = grp * outPerGroup * k;
             int colsOff = grp * k * band;
             int outOff = bandStart + grp * outPerGroup * plane;
-            // the band is the whole image: its output channels are contiguous rows of the output
-            boolean inPlace = band == plane;
+            // the band is one whole image: its output channels are contiguous rows of the output
+            boolean inPlace = !bands.needsStaging();
             double[] target = inPlace ? out : staging;
             int targetOff = inPlace ? outOff : 0;
             int rowStride = inPlace ? plane : band;
@@ -203,9 +205,7 @@ final class Conv2d {
             Gemm.multiply(precision, outPerGroup, band, k, w, wOff, false, cols, colsOff, false, target, targetOff,
                     b != null);
             if (!inPlace) {
-                for (int o = 0; o < outPerGroup; o++) {
-                    System.arraycopy(staging, o * band, out, outOff + o * plane, band);
-                }
+                bands.scatter(staging, outPerGroup, unitBand, out, outOff);
             }
         }
     }
@@ -254,18 +254,19 @@ final class Conv2d {
         int plane = g.outPlane();
         int k = g.patchSize();
         int outPerGroup = g.outPerGroup();
-        Im2col.im2col(g, x, unitBand.image() * g.inImage(), unitBand.firstRow(), unitBand.endRow(), cols);
+        bands.im2col(unitBand, x, cols);
         for (int grp = 0; grp < g.groups; grp++) {
             int gOff = bandStart + grp * outPerGroup * plane;
             int colsOff = grp * k * band;
             int dwOff = grp * outPerGroup * k;
             if (k <= SHORT_PATCH) {
+                // one image per band (see Bands): its rows are `plane` apart in gd
                 ConvProducts.accumulateTransposed(outPerGroup, k, band, gd, gOff, plane, cols, colsOff, band, dw,
                         dwOff);
-            } else if (band == plane) {
+            } else if (!bands.needsStaging()) {
                 Gemm.multiply(precision, outPerGroup, k, band, gd, gOff, false, cols, colsOff, true, dw, dwOff, true);
             } else {
-                gatherBand(gd, gOff, plane, outPerGroup, band, staging);
+                bands.gather(gd, gOff, outPerGroup, unitBand, staging);
                 Gemm.multiply(precision, outPerGroup, k, band, staging, 0, false, cols, colsOff, true, dw, dwOff,
                         true);
             }
@@ -274,8 +275,8 @@ final class Conv2d {
 
     /**
      * dx, rounded to {@code type}: for stride 1 (and padding at most {@code d·(k−1)}) the convolution of
-     * the output gradient with the flipped kernel; otherwise {@code Wᵀ·G} per band and col2im, one image
-     * per thread.
+     * the output gradient with the flipped kernel; otherwise {@code Wᵀ·G} per band and col2im, whole
+     * images per thread (the bands of one image add onto the same rows of dx).
      */
     private static double[] inputGradient(ConvGeometry g, double[] gd, double[] w, DType type) {
         ConvGeometry transposed = g.strideH == 1 && g.strideW == 1 ? transposedGeometry(g) : null;
@@ -284,15 +285,20 @@ final class Conv2d {
         }
         Bands bands = new Bands(g);
         double[] dx = new double[g.batch * g.inImage()];
-        int minImages = (int) Math.max(1, PARALLEL_MIN_WORK / Math.max(1, bands.perImage * bands.workPerBand()));
+        // runs of bands that cover whole images: an image's bands, or one band of whole images
+        int bandsPerRun = bands.perImage;
+        int runs = bands.count / bandsPerRun;
+        int minRuns = (int) Math.max(1, PARALLEL_MIN_WORK / Math.max(1, bandsPerRun * bands.workPerBand()));
         Precision precision = Kernels.precision(type);
-        Parallelism.parallelFor(0, g.batch, minImages, (from, to) -> {
+        Parallelism.parallelFor(0, runs, minRuns, (from, to) -> {
             double[] dcols = Scratch.columns(bands.columnValues());
             double[] staging = bands.needsStaging() ? Scratch.staging(bands.outputValues()) : null;
-            for (int unit = from * bands.perImage; unit < to * bands.perImage; unit++) {
+            for (int unit = from * bandsPerRun; unit < to * bandsPerRun; unit++) {
                 inputGradientBand(g, bands, unit, gd, w, dcols, staging, dx, precision);
             }
-            Kernels.round(type, dx, from * g.inImage(), to * g.inImage());
+            int firstImage = bands.band(from * bandsPerRun).image();
+            Band last = bands.band(to * bandsPerRun - 1);
+            Kernels.round(type, dx, firstImage * g.inImage(), (last.image() + last.images()) * g.inImage());
         });
         return dx;
     }
@@ -308,15 +314,15 @@ final class Conv2d {
         for (int grp = 0; grp < g.groups; grp++) {
             int gOff = bandStart + grp * outPerGroup * plane;
             double[] gBand = gd;
-            if (band != plane) {
-                gatherBand(gd, gOff, plane, outPerGroup, band, staging);
+            if (bands.needsStaging()) {
+                bands.gather(gd, gOff, outPerGroup, unitBand, staging);
                 gBand = staging;
                 gOff = 0;
             }
             Gemm.multiply(precision, k, band, outPerGroup, w, grp * outPerGroup * k, true, gBand, gOff, false, dcols,
                     grp * k * band, false);
         }
-        Im2col.col2im(g, dcols, unitBand.firstRow(), unitBand.endRow(), dx, unitBand.image() * g.inImage());
+        bands.col2im(unitBand, dcols, dx);
     }
 
     /**
@@ -362,11 +368,9 @@ final class Conv2d {
         return flipped;
     }
 
-    /** Copies {@code rows} rows of {@code band} values, {@code stride} apart from {@code off}, into {@code dst}. */
-    private static void gatherBand(double[] src, int off, int stride, int rows, int band, double[] dst) {
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(src, off + r * stride, dst, r * band, band);
-        }
+    /** Whole images per unit of work for this geometry (1 when an image takes one band or more); for tests. */
+    static int imagesPerBand(ConvGeometry g) {
+        return new Bands(g).images;
     }
 
     /** db[o] = Σ over images and output positions of the output gradient; channels split across threads. */
@@ -386,49 +390,122 @@ final class Conv2d {
     }
 
     /**
-     * The units of work of a convolution: every image cut into bands of {@link ConvGeometry#bandRows}
-     * output rows, numbered image by image. This class is immutable.
+     * The units of work of a convolution, numbered in the order of the output: every image cut into
+     * bands of {@link ConvGeometry#bandRows} output rows, or, when a whole image's column matrix is
+     * small, bands of several whole images side by side (column block m of a band is its image m).
+     * This class is immutable.
+     *
+     * <p>Why several images: the GEMM's inner loop runs along a row of the product, so its rows should
+     * be long. The benchmark CNN's stride-2 layer has 14×14 outputs per image: one image gives products
+     * with rows of 196 values (32×196×144: 31 GFLOPS on one Zen 4 core), two images rows of 392
+     * (46 GFLOPS), and its input-gradient product Wᵀ·G went from 28 to 39 GFLOPS. Short filters'
+     * weight gradients ({@link ConvProducts}) read the output gradient in place, one image at a time,
+     * so their convolutions keep one image per band.
      */
     private static final class Bands {
         final ConvGeometry g;
+        /** Output rows of a band of one image. */
         final int rows;
+        /** Bands per image (1 when a band holds whole images). */
         final int perImage;
+        /** Whole images per band (1 when an image takes several bands). */
+        final int images;
         final int count;
 
         Bands(ConvGeometry g) {
             this.g = g;
             this.rows = g.bandRows(BAND_BUDGET);
             this.perImage = Args.ceilDiv(g.outH, rows);
-            this.count = g.batch * perImage;
+            long imageValues = (long) g.columnRows() * g.outPlane();
+            this.images = perImage == 1 && g.patchSize() > SHORT_PATCH
+                    ? (int) Math.max(1, Math.min(g.batch, BAND_BUDGET / Math.max(imageValues, 1))) : 1;
+            this.count = perImage == 1 ? Args.ceilDiv(g.batch, images) : g.batch * perImage;
         }
 
-        /** Unit {@code unit}: output rows [firstRow, endRow) of image {@code unit / perImage}. */
+        /** Unit {@code unit}: output rows [firstRow, endRow) of images [image, image + images). */
         Band band(int unit) {
+            if (perImage == 1) {
+                int first = unit * images;
+                int imageCount = Math.min(images, g.batch - first);
+                return new Band(first, imageCount, 0, g.outH, imageCount * g.outPlane(),
+                        first * g.outChannels * g.outPlane());
+            }
             int image = unit / perImage;
             int firstRow = unit % perImage * rows;
             int endRow = Math.min(g.outH, firstRow + rows);
-            return new Band(image, firstRow, endRow, (endRow - firstRow) * g.outW,
+            return new Band(image, 1, firstRow, endRow, (endRow - firstRow) * g.outW,
                     image * g.outChannels * g.outPlane() + firstRow * g.outW);
         }
 
         /** Values of the largest band's column matrix. */
         int columnValues() {
-            return g.columnRows() * rows * g.outW;
+            return g.columnRows() * rows * g.outW * images;
         }
 
         /** Values of one group's products over the largest band (the staging buffer). */
         int outputValues() {
-            return Math.max(g.outPerGroup(), 1) * rows * g.outW;
+            return Math.max(g.outPerGroup(), 1) * rows * g.outW * images;
         }
 
-        /** Whether the GEMM needs dense copies of bands: when a band is smaller than the image. */
+        /**
+         * Whether the products need dense copies of a band's output rows: when a band is not exactly
+         * one image, whose output channels are contiguous rows of the output.
+         */
         boolean needsStaging() {
-            return perImage > 1;
+            return perImage > 1 || images > 1;
+        }
+
+        /** Writes the band's column matrix (all groups), image by image, into {@code cols}. */
+        void im2col(Band band, double[] x, double[] cols) {
+            int segment = band.columns() / band.images();
+            for (int m = 0; m < band.images(); m++) {
+                Im2col.im2col(g, x, (band.image() + m) * g.inImage(), band.firstRow(), band.endRow(), cols,
+                        m * segment, band.columns());
+            }
+        }
+
+        /** Adds the band's column-matrix gradient {@code dcols} (all groups) onto {@code dx}, image by image. */
+        void col2im(Band band, double[] dcols, double[] dx) {
+            int segment = band.columns() / band.images();
+            for (int m = 0; m < band.images(); m++) {
+                Im2col.col2im(g, dcols, m * segment, band.columns(), band.firstRow(), band.endRow(), dx,
+                        (band.image() + m) * g.inImage());
+            }
+        }
+
+        /**
+         * Copies {@code channels} output channels of the band into {@code dst} as dense rows of
+         * {@code band.columns()} values, laid out as the column matrix's columns.
+         *
+         * @param src the output (or its gradient), row-major (N, C_out, H_out, W_out); not modified
+         * @param off offset in {@code src} of the first channel's band in the band's first image
+         */
+        void gather(double[] src, int off, int channels, Band band, double[] dst) {
+            int segment = band.columns() / band.images();
+            int image = g.outChannels * g.outPlane();
+            for (int m = 0; m < band.images(); m++) {
+                for (int o = 0; o < channels; o++) {
+                    System.arraycopy(src, off + m * image + o * g.outPlane(), dst, o * band.columns() + m * segment,
+                            segment);
+                }
+            }
+        }
+
+        /** The inverse of {@link #gather}: copies dense rows back into the output. */
+        void scatter(double[] src, int channels, Band band, double[] dst, int off) {
+            int segment = band.columns() / band.images();
+            int image = g.outChannels * g.outPlane();
+            for (int m = 0; m < band.images(); m++) {
+                for (int o = 0; o < channels; o++) {
+                    System.arraycopy(src, o * band.columns() + m * segment, dst, off + m * image + o * g.outPlane(),
+                            segment);
+                }
+            }
         }
 
         /** Multiply-adds of one full band's forward product. */
         long workPerBand() {
-            return (long) g.outChannels * g.patchSize() * rows * g.outW;
+            return (long) g.outChannels * g.patchSize() * rows * g.outW * images;
         }
 
         /** Bands per thread so that each gets at least {@link #PARALLEL_MIN_WORK} multiply-adds. */
@@ -438,12 +515,12 @@ final class Conv2d {
     }
 
     /**
-     * One unit of work: output rows [firstRow, endRow) of one image.
+     * One unit of work: output rows [firstRow, endRow) of images [image, image + images).
      *
-     * @param columns      output positions in the band (columns of its column matrix)
-     * @param outputOffset offset of the band's first output value (channel 0) in the output array
+     * @param columns      columns of its column matrix: output positions over all its images
+     * @param outputOffset offset of the band's first output value (first image, channel 0) in the output
      */
-    private record Band(int image, int firstRow, int endRow, int columns, int outputOffset) {
+    private record Band(int image, int images, int firstRow, int endRow, int columns, int outputOffset) {
     }
 
     /**

@@ -14,7 +14,10 @@ import java.util.Arrays;
  *   col t = (i − i0)·W_out + j       (output row, output column: the output's own order)
  *   cols[r·T + t] = x[c, i·sH + u·dH − padTop, j·sW + v·dW − padLeft]      (0 where that falls in the padding)
  * </pre>
- * Because rows follow the weight's (c, u, v) order, group {@code g}'s rows are the contiguous block
+ * A band's matrix may also be one block of columns of a wider matrix (several images side by side,
+ * see {@code Conv2d}): the kernels take the offset of its first column and the row stride.
+ *
+ * <p>Because rows follow the weight's (c, u, v) order, group {@code g}'s rows are the contiguous block
  * starting at row {@code g·(C/groups)·kH·kW}, and the weight read row-major multiplies it as it is; because
  * columns follow the output's (i, j) order, the product is the band of the output, with no transposition.
  *
@@ -33,14 +36,16 @@ final class Im2col {
     }
 
     /**
-     * Fills {@code cols} with the column matrix of output rows {@code [i0, i1)} of one image.
+     * Writes the column matrix of output rows {@code [i0, i1)} of one image: row r, column t at
+     * {@code cols[colsOff + r·ld + t]}.
      *
-     * @param x    the input batch, row-major (N, C_in, H, W); not modified
-     * @param xOff offset of the image in {@code x}
-     * @param cols at least C_in·kH·kW·T elements; modified: the first C_in·kH·kW·T are overwritten
+     * @param x       the input batch, row-major (N, C_in, H, W); not modified
+     * @param xOff    offset of the image in {@code x}
+     * @param cols    modified: the C_in·kH·kW × T block at {@code colsOff} is overwritten
+     * @param colsOff offset of the block's first value
+     * @param ld      distance between the block's rows, at least T = (i1 − i0)·W_out
      */
-    static void im2col(ConvGeometry g, double[] x, int xOff, int i0, int i1, double[] cols) {
-        int band = (i1 - i0) * g.outW;
+    static void im2col(ConvGeometry g, double[] x, int xOff, int i0, int i1, double[] cols, int colsOff, int ld) {
         int row = 0;
         for (int c = 0; c < g.inChannels; c++) {
             int channelOff = xOff + c * g.height * g.width;
@@ -49,7 +54,7 @@ final class Im2col {
                     int colShift = v * g.dilationW - g.padLeft;
                     int jLo = firstInside(colShift, g.strideW, g.outW);
                     int jHi = Math.max(jLo, firstInside(colShift - g.width, g.strideW, g.outW));
-                    int dst = row * band;
+                    int dst = colsOff + row * ld;
                     for (int i = i0; i < i1; i++, dst += g.outW) {
                         int h = i * g.strideH + u * g.dilationH - g.padTop;
                         if (h < 0 || h >= g.height) {
@@ -90,12 +95,14 @@ final class Im2col {
      * read from (a pixel read by several kernel positions receives the sum). Entries that came from the
      * padding are dropped.
      *
-     * @param cols the column matrix of output rows {@code [i0, i1)} of one image (C_in·kH·kW × T); not modified
-     * @param dx   the input-gradient batch, row-major (N, C_in, H, W); modified: accumulated into
-     * @param xOff offset of the image in {@code dx}
+     * @param cols    holds the column matrix of output rows {@code [i0, i1)} of one image (C_in·kH·kW × T),
+     *                laid out as {@link #im2col} writes it; not modified
+     * @param colsOff offset of its first value
+     * @param ld      distance between its rows
+     * @param dx      the input-gradient batch, row-major (N, C_in, H, W); modified: accumulated into
+     * @param xOff    offset of the image in {@code dx}
      */
-    static void col2im(ConvGeometry g, double[] cols, int i0, int i1, double[] dx, int xOff) {
-        int band = (i1 - i0) * g.outW;
+    static void col2im(ConvGeometry g, double[] cols, int colsOff, int ld, int i0, int i1, double[] dx, int xOff) {
         int row = 0;
         for (int c = 0; c < g.inChannels; c++) {
             int channelOff = xOff + c * g.height * g.width;
@@ -104,7 +111,7 @@ final class Im2col {
                     int colShift = v * g.dilationW - g.padLeft;
                     int jLo = firstInside(colShift, g.strideW, g.outW);
                     int jHi = Math.max(jLo, firstInside(colShift - g.width, g.strideW, g.outW));
-                    int srcRow = row * band;
+                    int srcRow = colsOff + row * ld;
                     for (int i = i0; i < i1; i++, srcRow += g.outW) {
                         int h = i * g.strideH + u * g.dilationH - g.padTop;
                         if (h < 0 || h >= g.height) {

@@ -156,6 +156,40 @@ class Conv2dTest {
         assertClose(top.grad().narrow(2, 0, 10), x.grad().narrow(2, 0, 10), EXACT);
     }
 
+    @Test
+    void smallImagesShareBandsAndGiveTheResultsOfOneImageAtATime() {
+        for (int stride : new int[] {1, 2}) {
+            // 8 channels × 3×3 over 16×16 outputs: 3 images per band (within BAND_BUDGET), then a band of 2
+            int side = 16 * stride;
+            ConvGeometry geometry = ConvGeometry.of("conv2d", new int[] {5, 8, side, side}, new int[] {6, 8, 3, 3},
+                    new int[] {stride, stride}, new int[] {1, 1, 1, 1}, new int[] {1, 1}, 1);
+            int images = Conv2d.imagesPerBand(geometry);
+            assertTrue(images > 1 && 5 % images != 0, "stride " + stride + ": " + images + " images per band");
+            Generator gen = new Generator(11 + stride);
+            Tensor x = uniform(gen, 5, 8, side, side).requiresGrad(true);
+            Tensor w = uniform(gen, 6, 8, 3, 3).requiresGrad(true);
+            Tensor b = uniform(gen, 6).requiresGrad(true);
+            Tensor y = Functional.conv2d(x, w, b, stride, 1);
+            Tensor g = uniform(gen, y.shape());
+            y.backward(g);
+            Tensor dwSum = Tensor.zeros(DType.FLOAT64, 6, 8, 3, 3);
+            Tensor dbSum = Tensor.zeros(DType.FLOAT64, 6);
+            for (int n = 0; n < 5; n++) {
+                Tensor xn = x.detach().narrow(0, n, 1).contiguous().requiresGrad(true);
+                Tensor wn = w.detach().requiresGrad(true);
+                Tensor bn = b.detach().requiresGrad(true);
+                Tensor yn = Functional.conv2d(xn, wn, bn, stride, 1);
+                yn.backward(g.narrow(0, n, 1).contiguous());
+                assertClose(yn, y.narrow(0, n, 1), EXACT);
+                assertClose(xn.grad(), x.grad().narrow(0, n, 1), EXACT);
+                dwSum.addInPlace(wn.grad());
+                dbSum.addInPlace(bn.grad());
+            }
+            assertClose(dwSum, w.grad(), EXACT);
+            assertClose(dbSum, b.grad(), EXACT);
+        }
+    }
+
     // ------------------------------------------------------------------ errors
 
     private static Tensor zeros(int... shape) {
