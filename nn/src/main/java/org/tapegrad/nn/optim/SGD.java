@@ -131,7 +131,7 @@ public final class SGD extends Optimizer {
 
     private final Options options;
     /** The momentum buffer b of each parameter that has taken a step with μ ≠ 0 (PyTorch's state[p]['momentum_buffer']). */
-    private final Map<Tensor, Tensor> momentumBuffers = new IdentityHashMap<>();
+    private final Map<Tensor, double[]> momentumBuffers = new IdentityHashMap<>();
 
     /** {@code SGD(params, lr)}. */
     public SGD(List<Tensor> params, double lr) {
@@ -165,8 +165,8 @@ public final class SGD extends Optimizer {
 
     /** The momentum buffer of {@code param} (a copy), or null before its first step or when μ = 0. */
     public Tensor momentumBuffer(Tensor param) {
-        Tensor buffer = momentumBuffers.get(param);
-        return buffer == null ? null : buffer.copy();
+        double[] buffer = momentumBuffers.get(param);
+        return buffer == null ? null : Tensor.wrapExact(buffer.clone(), param.dtype(), param.shape());
     }
 
     /** One update of every parameter whose gradient is not null; see the class documentation. */
@@ -181,49 +181,46 @@ public final class SGD extends Optimizer {
         }
     }
 
+    /**
+     * One pass over the parameter: each element's g, momentum buffer entry and new value in turn. The
+     * buffer is updated in place; the new values go into one fresh array, copied into the parameter
+     * ({@link Tensor#copyFrom}, which records the in-place change for autograd).
+     */
     private void update(Tensor p) {
         DType type = p.dtype();
         double momentum = type.round(options.momentum());
         double oneMinusDampening = type.round(1 - options.dampening());
         double weightDecay = type.round(options.weightDecay());
         double minusLr = type.round(-options.lr());
+        boolean maximize = options.maximize();
+        boolean decay = options.weightDecay() != 0;
+        boolean nesterov = options.nesterov();
         double[] grad = Kernels.rowMajor(p.grad()); // read-only
-        double[] param = p.toDoubleArray();
-        int n = param.length;
-
-        double[] g = new double[n];
-        for (int i = 0; i < n; i++) {
-            g[i] = options.maximize() ? -grad[i] : grad[i];
-        }
-        if (options.weightDecay() != 0) {
-            for (int i = 0; i < n; i++) {
-                g[i] = fma(param[i], weightDecay, g[i], type);
-            }
-        }
+        double[] param = Kernels.rowMajor(p); // read-only
+        int n = p.numel();
+        double[] buf = null;
+        boolean firstStep = false;
         if (options.momentum() != 0) {
-            Tensor previous = momentumBuffers.get(p);
-            double[] buf;
-            if (previous == null) {
-                buf = g.clone();
-            } else {
-                buf = previous.toDoubleArray();
-                for (int i = 0; i < n; i++) {
-                    buf[i] = fma(g[i], oneMinusDampening, type.round(momentum * buf[i]), type);
-                }
-            }
-            momentumBuffers.put(p, Tensor.wrap(buf, type, p.shape()));
-            if (options.nesterov()) {
-                for (int i = 0; i < n; i++) {
-                    g[i] = fma(buf[i], momentum, g[i], type);
-                }
-            } else {
-                g = buf;
+            buf = momentumBuffers.get(p);
+            if (buf == null) {
+                buf = new double[n];
+                momentumBuffers.put(p, buf);
+                firstStep = true;
             }
         }
+        double[] next = new double[n];
         for (int i = 0; i < n; i++) {
-            param[i] = fma(g[i], minusLr, param[i], type);
+            double g = maximize ? -grad[i] : grad[i];
+            if (decay) {
+                g = fma(param[i], weightDecay, g, type);
+            }
+            if (buf != null) {
+                buf[i] = firstStep ? g : fma(g, oneMinusDampening, type.round(momentum * buf[i]), type);
+                g = nesterov ? fma(buf[i], momentum, g, type) : buf[i];
+            }
+            next[i] = fma(g, minusLr, param[i], type);
         }
-        p.copyFrom(Tensor.wrap(param, type, p.shape()));
+        p.copyFrom(Tensor.wrapExact(next, type, p.shape())); // fma(…, type) left values of the type
     }
 
     /** {@code c + a·b} rounded once, in the arithmetic of {@code type}. */
