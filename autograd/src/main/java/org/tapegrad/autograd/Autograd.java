@@ -29,9 +29,11 @@ import java.util.Set;
  * not share memory with anything else (later backward passes add into it in place), so the first
  * gradient is copied, unless the engine knows it is the only holder: the gradient was made during this
  * pass by a backward rule (its storage is newer than the pass and has a single tensor over it, so it is
- * no view and no saved tensor), it was handed to one input only, and no hook saw it. Sums of
- * contributions the engine makes itself are owned too. This saves a copy of every weight gradient per
- * training step.
+ * no view and no saved tensor), or it is such a gradient passed on by a rule, as it is or as a view that
+ * is the only other tensor over its storage (reshape's backward), it was handed to one input only, and
+ * no hook saw it. Sums of contributions the engine makes itself are owned too. This saves a copy of
+ * every weight gradient per training step, and lets elementwise rules overwrite gradients they own
+ * ({@link Node#elementwiseGradientBuffer}) instead of allocating, also behind a {@code Flatten}.
  */
 public final class Autograd {
     private Autograd() {
@@ -117,10 +119,12 @@ public final class Autograd {
                         Tensor previous = gradients.get(input);
                         if (previous == null) {
                             gradients.put(input, g);
-                            // handed to this input only, and either passed through unchanged from an owned
-                            // gradient or made by this backward rule (a new storage, no other tensor over it)
+                            // handed to this input only, and either passed through from an owned gradient,
+                            // unchanged or as a view of it that is the only other tensor over its storage,
+                            // or made by this backward rule (a new storage, no other tensor over it)
+                            boolean passedThrough = g == grad || g.isOnlyOtherTensorOver(grad);
                             boolean isOwned = occursOnce(inputGrads, g)
-                                    && (g == grad ? gradOwned : g.isSoleTensorOfStorageNewerThan(passStart));
+                                    && (passedThrough ? gradOwned : g.isSoleTensorOfStorageNewerThan(passStart));
                             if (isOwned) {
                                 owned.add(g);
                             }

@@ -43,9 +43,9 @@ final class Storage {
         tensors++;
     }
 
-    /** Whether only one tensor object was ever made over this storage (no view, no detached copy). */
-    boolean hasOneTensor() {
-        return tensors == 1;
+    /** How many tensor objects were ever made over this storage: the first, its views and detached copies. */
+    int tensorCount() {
+        return tensors;
     }
 
     int version() {

@@ -590,7 +590,15 @@ public final class Tensor {
      * and seen by nothing but this object.
      */
     boolean isSoleTensorOfStorageNewerThan(long serial) {
-        return storage.hasOneTensor() && storage.createdAfter(serial);
+        return storage.tensorCount() == 1 && storage.createdAfter(serial);
+    }
+
+    /**
+     * Whether this tensor and {@code other} are the only two tensor objects ever made over one storage:
+     * a view (a reshape, say) that a backward rule made of its incoming gradient, and nothing else.
+     */
+    boolean isOnlyOtherTensorOver(Tensor other) {
+        return other != null && other != this && storage == other.storage && storage.tensorCount() == 2;
     }
 
     Tensor runHooks(Tensor gradient) {

@@ -57,6 +57,37 @@ class GradientBufferReuseTest {
     }
 
     @Test
+    void aGradientReshapedByTheBackwardPassIsStillReusedInPlace() {
+        Tensor x = leaf();
+        Doubling node = new Doubling(x);
+        // reshape's backward hands on a view of exp's gradient: the only other tensor over that storage
+        Doubling.apply(node, x).reshape(4).exp().sum().backward();
+        assertTrue(node.reused.get(0), "the reshaped gradient is still the engine's own");
+        double[] xs = x.toDoubleArray();
+        double[] expected = new double[xs.length];
+        for (int i = 0; i < xs.length; i++) {
+            expected[i] = 2 * Math.exp(2 * xs[i]);
+        }
+        assertArrayEquals(expected, x.grad().toDoubleArray(), 1e-12);
+    }
+
+    @Test
+    void aReshapedGradientAHookHasSeenIsNeverOverwritten() {
+        Tensor x = leaf();
+        Doubling node = new Doubling(x);
+        Tensor flat = Doubling.apply(node, x).reshape(4);
+        List<Tensor> seen = new ArrayList<>();
+        flat.registerHook(g -> {
+            seen.add(g);
+            return null;
+        });
+        Tensor z = flat.exp();
+        z.sum().backward();
+        assertFalse(node.reused.get(0), "the hook may have kept the gradient the view was made of");
+        assertArrayEquals(z.toDoubleArray(), seen.get(0).toDoubleArray(), 0.0);
+    }
+
+    @Test
     void aRetainedGradientKeepsItsValuesWhileTheEngineReusesItsOwnCopy() {
         Tensor x = leaf();
         Doubling node = new Doubling(x);
