@@ -457,7 +457,7 @@ final class Conv2d {
 
         /** Writes the band's column matrix (all groups), image by image, into {@code cols}. */
         void im2col(Band band, double[] x, double[] cols) {
-            int segment = band.columns() / band.images();
+            int segment = band.columnsPerImage();
             for (int m = 0; m < band.images(); m++) {
                 Im2col.im2col(g, x, (band.image() + m) * g.inImage(), band.firstRow(), band.endRow(), cols,
                         m * segment, band.columns());
@@ -466,7 +466,7 @@ final class Conv2d {
 
         /** Adds the band's column-matrix gradient {@code dcols} (all groups) onto {@code dx}, image by image. */
         void col2im(Band band, double[] dcols, double[] dx) {
-            int segment = band.columns() / band.images();
+            int segment = band.columnsPerImage();
             for (int m = 0; m < band.images(); m++) {
                 Im2col.col2im(g, dcols, m * segment, band.columns(), band.firstRow(), band.endRow(), dx,
                         (band.image() + m) * g.inImage());
@@ -481,7 +481,7 @@ final class Conv2d {
          * @param off offset in {@code src} of the first channel's band in the band's first image
          */
         void gather(double[] src, int off, int channels, Band band, double[] dst) {
-            int segment = band.columns() / band.images();
+            int segment = band.columnsPerImage();
             int image = g.outChannels * g.outPlane();
             for (int m = 0; m < band.images(); m++) {
                 for (int o = 0; o < channels; o++) {
@@ -493,7 +493,7 @@ final class Conv2d {
 
         /** The inverse of {@link #gather}: copies dense rows back into the output. */
         void scatter(double[] src, int channels, Band band, double[] dst, int off) {
-            int segment = band.columns() / band.images();
+            int segment = band.columnsPerImage();
             int image = g.outChannels * g.outPlane();
             for (int m = 0; m < band.images(); m++) {
                 for (int o = 0; o < channels; o++) {
@@ -521,6 +521,10 @@ final class Conv2d {
      * @param outputOffset offset of the band's first output value (first image, channel 0) in the output
      */
     private record Band(int image, int images, int firstRow, int endRow, int columns, int outputOffset) {
+        /** Columns of one image's block: the band's output positions in that image. */
+        int columnsPerImage() {
+            return columns / images;
+        }
     }
 
     /**
