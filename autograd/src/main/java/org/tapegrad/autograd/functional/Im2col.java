@@ -91,6 +91,54 @@ final class Im2col {
     }
 
     /**
+     * {@link #im2col(ConvGeometry, double[], int, int, int, double[], int, int) im2col} into floats, for a
+     * float32 input (whose values are floats, so nothing is rounded): the column matrix of a single-precision
+     * product, which the GEMM then packs by copying instead of converting ({@code Gemm.multiplySingle}). The
+     * loops are the double version's, written out again because Java has no generics over primitive arrays.
+     */
+    static void im2col(ConvGeometry g, double[] x, int xOff, int i0, int i1, float[] cols, int colsOff, int ld) {
+        int row = 0;
+        for (int c = 0; c < g.inChannels; c++) {
+            int channelOff = xOff + c * g.height * g.width;
+            for (int u = 0; u < g.kernelH; u++) {
+                for (int v = 0; v < g.kernelW; v++, row++) {
+                    int colShift = v * g.dilationW - g.padLeft;
+                    int jLo = firstInside(colShift, g.strideW, g.outW);
+                    int jHi = Math.max(jLo, firstInside(colShift - g.width, g.strideW, g.outW));
+                    int dst = colsOff + row * ld;
+                    for (int i = i0; i < i1; i++, dst += g.outW) {
+                        int h = i * g.strideH + u * g.dilationH - g.padTop;
+                        if (h < 0 || h >= g.height) {
+                            Arrays.fill(cols, dst, dst + g.outW, 0f);
+                            continue;
+                        }
+                        int src = channelOff + h * g.width + colShift;
+                        for (int j = 0; j < jLo; j++) {
+                            cols[dst + j] = 0f;
+                        }
+                        if (g.strideW == 1) {
+                            for (int j = jLo; j < jHi; j++) {
+                                cols[dst + j] = (float) x[src + j];
+                            }
+                        } else if (g.strideW == 2) {
+                            for (int j = jLo; j < jHi; j++) {
+                                cols[dst + j] = (float) x[src + 2 * j];
+                            }
+                        } else {
+                            for (int j = jLo; j < jHi; j++) {
+                                cols[dst + j] = (float) x[src + j * g.strideW];
+                            }
+                        }
+                        for (int j = jHi; j < g.outW; j++) {
+                            cols[dst + j] = 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * The adjoint of {@link #im2col}: adds every entry of the column matrix back onto the pixel it was
      * read from (a pixel read by several kernel positions receives the sum). Entries that came from the
      * padding are dropped.

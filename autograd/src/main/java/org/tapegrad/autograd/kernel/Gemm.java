@@ -54,7 +54,9 @@ import java.util.Objects;
  * </ol>
  * The blocking and the threads are driven here for both precisions; the packing and the
  * micro-kernel are {@link PanelKernel}'s: {@link DoublePanelKernel} (which also records the
- * shapes of loop C2 vectorises) and {@link FloatPanelKernel}, which rounds to float while packing.
+ * shapes of loop C2 vectorises) and {@link FloatPanelKernel}, which rounds to float while packing, or
+ * copies operands given as floats: a float32 weight's float copy, or a B that exists only as floats
+ * ({@link #multiplySingle}: a float32 convolution's column matrix).
  *
  * <p>Where packing cannot pay off, scalar loops with several independent accumulators are faster:
  * <ul>
@@ -195,9 +197,9 @@ public final class Gemm {
             } else {
                 axpyRows(k, n, b, bOffset, a, aOffset, c, cOffset, accumulate);
             }
-        } else if (n < BLOCKED_MIN_N || (long) m * n * k < DIRECT_MAX_WORK) {
+        } else if (isDirect(m, n, k)) {
             direct(m, n, k, a, aOffset, transA, b, bOffset, transB, c, cOffset, accumulate);
-        } else if (n < NARROW_N && m >= 2 * n) {
+        } else if (isTransposed(m, n)) {
             transposedProduct(precision, m, n, k, a, aFloats, aOffset, transA, b, bFloats, bOffset, transB, c, cOffset,
                     accumulate);
         } else {
@@ -212,6 +214,63 @@ public final class Gemm {
             // compute in double and round once, at least as accurate as summing in float
             FloatRounding.round(c, cOffset, cOffset + m * n);
         }
+    }
+
+    /**
+     * {@code C = op(A)·op(B)}, or {@code C += op(A)·op(B)} when {@code accumulate}, in single precision,
+     * where B exists only as {@code float}s: a float32 convolution's column matrix, which im2col writes
+     * straight into floats. The result is the same, bit for bit, as {@link #multiply(Precision, int, int,
+     * int, double[], float[], int, boolean, double[], float[], int, boolean, double[], int, boolean)
+     * multiply} given B's values as doubles. Products that {@link #packsSinglePanels pack single-precision
+     * panels} read B directly, with nothing to convert; the others convert B to doubles first (a copy).
+     *
+     * @param aFloats null, or {@code a}'s values as floats
+     * @param b       B, stored k×n (or n×k when {@code transB}), as floats; not modified
+     * @throws IllegalArgumentException as the other overloads
+     * @throws NullPointerException     if {@code a}, {@code b} or {@code c} is null
+     */
+    public static void multiplySingle(int m, int n, int k, double[] a, float[] aFloats, int aOffset, boolean transA,
+            float[] b, int bOffset, boolean transB, double[] c, int cOffset, boolean accumulate) {
+        Objects.requireNonNull(b, "gemm: b is null");
+        checkSizes(m, n, k);
+        checkArray("b", b.length, bOffset, (long) k * n, "k*n", m, n, k);
+        if (!packsSinglePanels(m, n, k)) {
+            double[] bDoubles = new double[k * n];
+            for (int i = 0; i < bDoubles.length; i++) {
+                bDoubles[i] = b[bOffset + i];
+            }
+            multiply(Precision.SINGLE, m, n, k, a, aFloats, aOffset, transA, bDoubles, null, 0, transB, c, cOffset,
+                    accumulate);
+            return;
+        }
+        Objects.requireNonNull(a, "gemm: a is null");
+        Objects.requireNonNull(c, "gemm: c is null");
+        checkArray("a", a.length, aOffset, (long) m * k, "m*k", m, n, k);
+        checkArray("c", c.length, cOffset, (long) m * n, "m*n", m, n, k);
+        checkDisjoint("a", a, aOffset, (long) m * k, c, cOffset, (long) m * n);
+        checkFloatCopy("a", a, aFloats);
+        blocked(Precision.SINGLE, m, n, k, a, aFloats, aOffset, transA, null, b, bOffset, transB, c, cOffset,
+                accumulate);
+    }
+
+    /**
+     * Whether {@link #multiply} in {@link Precision#SINGLE} computes an m×n×k product with float panels, so
+     * that B given as floats ({@link #multiplySingle}) needs no conversion at all: the packed path, with
+     * neither m nor k tiny.
+     */
+    public static boolean packsSinglePanels(int m, int n, int k) {
+        return m > 1 && n > 1 && k > 0 && !isDirect(m, n, k) && !isTransposed(m, n)
+                && panelPrecision(Precision.SINGLE, m, k) == Precision.SINGLE;
+    }
+
+    /** Whether an m×n×k product (m, n &gt; 1) is too small or too narrow for packing to pay off. */
+    private static boolean isDirect(int m, int n, int k) {
+        return n < BLOCKED_MIN_N || (long) m * n * k < DIRECT_MAX_WORK;
+    }
+
+    /** Whether C is tall and narrow enough to be computed transposed ({@link #transposedProduct}). */
+    private static boolean isTransposed(int m, int n) {
+        return n < NARROW_N && m >= 2 * n;
     }
 
     /**
@@ -293,10 +352,7 @@ public final class Gemm {
         Objects.requireNonNull(a, "gemm: a is null");
         Objects.requireNonNull(b, "gemm: b is null");
         Objects.requireNonNull(c, "gemm: c is null");
-        if (m < 0 || n < 0 || k < 0) {
-            throw new IllegalArgumentException(
-                    "gemm: sizes must be >= 0, got m=" + m + ", n=" + n + ", k=" + k);
-        }
+        checkSizes(m, n, k);
         long aSize = (long) m * k;
         long bSize = (long) k * n;
         long cSize = (long) m * n;
@@ -306,6 +362,13 @@ public final class Gemm {
         if (cSize > 0) {
             checkDisjoint("a", a, aOffset, aSize, c, cOffset, cSize);
             checkDisjoint("b", b, bOffset, bSize, c, cOffset, cSize);
+        }
+    }
+
+    private static void checkSizes(int m, int n, int k) {
+        if (m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException(
+                    "gemm: sizes must be >= 0, got m=" + m + ", n=" + n + ", k=" + k);
         }
     }
 

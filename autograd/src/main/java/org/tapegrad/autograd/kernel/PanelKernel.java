@@ -51,7 +51,8 @@ abstract class PanelKernel {
      * Packs rows [pFrom, pTo) of this thread's B panel: {@code panel[p][j] = op(B)[pc + p][jc + j]}
      * for p &lt; kc and j &lt; nc (nc &le; {@link #panelWidth}), zero for kc &le; p &lt; kcPadded
      * (see {@link Gemm} for op(B)). {@code bFloats} is null or B's values as floats, for a kernel that
-     * packs floats to copy instead of converting.
+     * packs floats to copy instead of converting; a float kernel given {@code bFloats} does not read
+     * {@code b}, which may then be null ({@link Gemm#multiplySingle}).
      */
     abstract void packB(int pFrom, int pTo, double[] b, float[] bFloats, int bOff, boolean transB, int n, int k,
             int pc, int kc, int jc, int nc);

@@ -124,6 +124,30 @@ class Conv2dTest {
     }
 
     @Test
+    void float32LayerWhoseColumnsAreFloatsMatchesFloat64() {
+        // 32 output channels over 16×3×3 patches: the forward and weight products take float columns
+        // (im2col writes floats, Gemm.multiplySingle), as in the benchmark CNN's stride-2 layer
+        for (int stride : new int[] {1, 2}) {
+            Generator gen = new Generator(20 + stride);
+            Tensor x = uniform(gen, 3, 16, 12, 12).to(DType.FLOAT32).detach().requiresGrad(true);
+            Tensor w = uniform(gen, 32, 16, 3, 3).to(DType.FLOAT32).detach().requiresGrad(true);
+            Tensor b = uniform(gen, 32).to(DType.FLOAT32).detach().requiresGrad(true);
+            Tensor y = Functional.conv2d(x, w, b, stride, 1);
+            Tensor g = uniform(gen, y.shape()).to(DType.FLOAT32);
+            y.backward(g);
+            Tensor x64 = x.detach().to(DType.FLOAT64).requiresGrad(true);
+            Tensor w64 = w.detach().to(DType.FLOAT64).requiresGrad(true);
+            Tensor b64 = b.detach().to(DType.FLOAT64).requiresGrad(true);
+            Tensor y64 = Functional.conv2d(x64, w64, b64, stride, 1);
+            y64.backward(g.to(DType.FLOAT64));
+            assertClose(y64, y, FLOAT32);
+            assertClose(x64.grad(), x.grad(), FLOAT32);
+            assertClose(w64.grad(), w.grad(), FLOAT32);
+            assertClose(b64.grad(), b.grad(), FLOAT32);
+        }
+    }
+
+    @Test
     void onlyTheInputsThatRequireGradReceiveOne() {
         Generator gen = new Generator(4);
         Tensor image = uniform(gen, 1, 3, 5, 5); // like the seed's input image

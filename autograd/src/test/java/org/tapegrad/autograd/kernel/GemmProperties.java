@@ -73,7 +73,8 @@ class GemmProperties {
      * single precision the data are float values (as float32 tensors hold), the naive product is still
      * summed in double, and the result must be float values within float summation error of it. When
      * the data are float values (always in single precision, for half the seeds in double), the product
-     * given float copies of A and B must equal the one without, bit for bit.
+     * given float copies of A and B must equal the one without, bit for bit, and so must the single-precision
+     * product of B given only as floats ({@link Gemm#multiplySingle}).
      */
     static void check(Case t) {
         Random rnd = new Random(t.seed());
@@ -100,6 +101,13 @@ class GemmProperties {
             Gemm.multiply(t.precision(), t.m(), t.n(), t.k(), a, toFloats(a), t.aOffset(), t.transA(), b, toFloats(b),
                     t.bOffset(), t.transB(), withCopies, t.cOffset(), t.accumulate());
             assertArrayEquals(actual, withCopies, "the product read from float copies differs for " + t);
+        }
+        if (single) {
+            // B given only as floats (a float32 column matrix): the same result, whichever path the shape takes
+            double[] fromFloatB = c.clone();
+            Gemm.multiplySingle(t.m(), t.n(), t.k(), a, (t.seed() & 2) == 0 ? null : toFloats(a), t.aOffset(),
+                    t.transA(), toFloats(b), t.bOffset(), t.transB(), fromFloatB, t.cOffset(), t.accumulate());
+            assertArrayEquals(actual, fromFloatB, "the product of B given only as floats differs for " + t);
         }
         assertArrayEquals(a0, a, "A must not be modified");
         assertArrayEquals(b0, b, "B must not be modified");

@@ -2,6 +2,7 @@ package org.tapegrad.autograd.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -195,6 +196,32 @@ class GemmTest {
                         null, 0, false, new double[4], 0, false));
         assertEquals("gemm: aFloats has 3 elements, a has 4: a float copy must hold the same values at the same "
                 + "indices", e.getMessage());
+    }
+
+    @Test
+    void productOfAFloatOnlyBChecksItsArguments() {
+        // 8×16×8 packs float panels; 2×2×2 takes the path that converts B to doubles: both check the same way
+        assertTrue(Gemm.packsSinglePanels(8, 16, 8));
+        assertFalse(Gemm.packsSinglePanels(2, 2, 2));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.multiplySingle(8, 16, 8, new double[64], null, 0, false, new float[127], 0, false,
+                        new double[128], 0, false));
+        assertEquals("gemm: array b too short: needs bOffset + k*n = 0 + 128 = 128 elements, has 127 (m=8, n=16, k=8)",
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.multiplySingle(8, 16, 8, new double[63], null, 0, false, new float[128], 0, false,
+                        new double[128], 0, false));
+        assertEquals("gemm: array a too short: needs aOffset + m*k = 0 + 64 = 64 elements, has 63 (m=8, n=16, k=8)",
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.multiplySingle(2, 2, 2, new double[4], null, 0, false, new float[4], 0, false,
+                        new double[4], 1, false));
+        assertEquals("gemm: array c too short: needs cOffset + m*n = 1 + 4 = 5 elements, has 4 (m=2, n=2, k=2)",
+                e.getMessage());
+        NullPointerException npe = assertThrows(NullPointerException.class,
+                () -> Gemm.multiplySingle(8, 16, 8, new double[64], null, 0, false, null, 0, false, new double[128],
+                        0, false));
+        assertEquals("gemm: b is null", npe.getMessage());
     }
 
     @Test
