@@ -80,6 +80,14 @@ final class Conv2d {
      */
     static final int BAND_BUDGET = 1 << 16;
     /**
+     * Column values up to which whole small images share a band (see {@link Bands}): 2^17, 512 KB as the
+     * floats of a float32 layer's forward and weight products, 1 MB as the doubles of its input gradient.
+     * Measured on the benchmark CNN (alternating in one JVM): 4 images per band instead of 2 (the budget
+     * 2^16) took the step from 17.4 to 16.9 ms on two threads, 28.3 to 27.8 ms on one; twice as much again
+     * was slower (double columns, fourth round).
+     */
+    static final int IMAGES_BUDGET = 1 << 17;
+    /**
      * Filter length (C_in/G·kH·kW) up to which the weight gradient uses {@link ConvProducts}. Measured
      * single-threaded: 0.2 ns per multiply-add instead of the GEMM's 0.43 for the seed's 3×27 weight over
      * 2,240 positions, 0.27 instead of 0.47 for 16×9 over 784; at 8×72 and beyond the GEMM is faster.
@@ -400,7 +408,8 @@ final class Conv2d {
      * <p>Why several images: the GEMM's inner loop runs along a row of the product, so its rows should
      * be long. The benchmark CNN's stride-2 layer has 14×14 outputs per image: one image gives products
      * with rows of 196 values (32×196×144: 31 GFLOPS on one Zen 4 core), two images rows of 392
-     * (46 GFLOPS), and its input-gradient product Wᵀ·G went from 28 to 39 GFLOPS. Short filters'
+     * (46 GFLOPS), and its input-gradient product Wᵀ·G went from 28 to 39 GFLOPS; it now takes four
+     * ({@link #IMAGES_BUDGET}), rows of 784 values. Short filters'
      * weight gradients ({@link ConvProducts}) read the output gradient in place, one image at a time,
      * so their convolutions keep one image per band.
      */
@@ -420,7 +429,7 @@ final class Conv2d {
             this.perImage = Args.ceilDiv(g.outH, rows);
             long imageValues = (long) g.columnRows() * g.outPlane();
             this.images = perImage == 1 && g.patchSize() > SHORT_PATCH
-                    ? (int) Math.max(1, Math.min(g.batch, BAND_BUDGET / Math.max(imageValues, 1))) : 1;
+                    ? (int) Math.max(1, Math.min(g.batch, IMAGES_BUDGET / Math.max(imageValues, 1))) : 1;
             this.count = perImage == 1 ? Args.ceilDiv(g.batch, images) : g.batch * perImage;
         }
 

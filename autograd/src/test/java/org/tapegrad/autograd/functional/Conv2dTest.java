@@ -183,20 +183,20 @@ class Conv2dTest {
     @Test
     void smallImagesShareBandsAndGiveTheResultsOfOneImageAtATime() {
         for (int stride : new int[] {1, 2}) {
-            // 8 channels × 3×3 over 16×16 outputs: 3 images per band (within BAND_BUDGET), then a band of 2
+            // 16 channels × 3×3 over 16×16 outputs: 3 images per band (within IMAGES_BUDGET), then a band of 2
             int side = 16 * stride;
-            ConvGeometry geometry = ConvGeometry.of("conv2d", new int[] {5, 8, side, side}, new int[] {6, 8, 3, 3},
+            ConvGeometry geometry = ConvGeometry.of("conv2d", new int[] {5, 16, side, side}, new int[] {6, 16, 3, 3},
                     new int[] {stride, stride}, new int[] {1, 1, 1, 1}, new int[] {1, 1}, 1);
             int images = Conv2d.imagesPerBand(geometry);
             assertTrue(images > 1 && 5 % images != 0, "stride " + stride + ": " + images + " images per band");
             Generator gen = new Generator(11 + stride);
-            Tensor x = uniform(gen, 5, 8, side, side).requiresGrad(true);
-            Tensor w = uniform(gen, 6, 8, 3, 3).requiresGrad(true);
+            Tensor x = uniform(gen, 5, 16, side, side).requiresGrad(true);
+            Tensor w = uniform(gen, 6, 16, 3, 3).requiresGrad(true);
             Tensor b = uniform(gen, 6).requiresGrad(true);
             Tensor y = Functional.conv2d(x, w, b, stride, 1);
             Tensor g = uniform(gen, y.shape());
             y.backward(g);
-            Tensor dwSum = Tensor.zeros(DType.FLOAT64, 6, 8, 3, 3);
+            Tensor dwSum = Tensor.zeros(DType.FLOAT64, 6, 16, 3, 3);
             Tensor dbSum = Tensor.zeros(DType.FLOAT64, 6);
             for (int n = 0; n < 5; n++) {
                 Tensor xn = x.detach().narrow(0, n, 1).contiguous().requiresGrad(true);
