@@ -24,7 +24,7 @@ import picocli.CommandLine.Mixin;
             "Without a command, runs every experiment at its default size, prints what each found and writes "
                     + "report.md with the charts into --out."},
         subcommands = {DepthCommand.class, MlpCommand.class, ConvCommand.class, FormulasCommand.class,
-            InspectCommand.class, ConformanceCommand.class, BenchCommand.class})
+            InspectCommand.class, ConformanceCommand.class, BenchCommand.class, CompareCommand.class})
 public final class Main implements Callable<Integer> {
     @Mixin
     CommonOptions common;
