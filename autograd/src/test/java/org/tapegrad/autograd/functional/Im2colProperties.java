@@ -1,0 +1,158 @@
+package org.tapegrad.autograd.functional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Random;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+
+/**
+ * {@link Im2col#im2col}, in doubles and in floats, against the definition of the column matrix in its
+ * class comment, value by value: strides 1 to 3 (2 most often, with kernels 3 wide most often: the loops
+ * of their own), dilations, asymmetric padding, bands of output rows, a block of a wider matrix.
+ */
+class Im2colProperties {
+
+    /** One image and the band [i0, i1) of its output rows, written at {@code off} with rows {@code ld} apart. */
+    record Case(int channels, int h, int w, int kh, int kw, int sh, int sw, int dh, int dw, int[] pad, int bandFrom,
+            int bandTo, int extraColumns, int off, long seed) {
+        ConvGeometry geometry() {
+            return ConvGeometry.of("conv2d", new int[] {1, channels, h, w}, new int[] {1, channels, kh, kw},
+                    new int[] {sh, sw}, pad, new int[] {dh, dw}, 1);
+        }
+
+        @Override
+        public String toString() {
+            return "x (" + channels + ", " + h + ", " + w + "), kernel " + kh + "×" + kw + ", stride " + sh + "×" + sw
+                    + ", dilation " + dh + "×" + dw + ", pad " + java.util.Arrays.toString(pad) + ", band "
+                    + bandFrom + ".." + bandTo + ", +" + extraColumns + " columns, offset " + off;
+        }
+    }
+
+    @Provide
+    Arbitrary<Case> cases() {
+        Arbitrary<Integer> small = Arbitraries.integers().between(1, 3);
+        Arbitrary<Integer> sides = Arbitraries.integers().between(0, 12);
+        Arbitrary<Integer> widths = Arbitraries.frequencyOf(
+                Tuple.of(3, Arbitraries.just(3)), Tuple.of(2, Arbitraries.integers().between(1, 5)));
+        Arbitrary<Integer> strides = Arbitraries.frequencyOf(
+                Tuple.of(3, Arbitraries.just(2)), Tuple.of(2, small));
+        Arbitrary<int[]> pads = Arbitraries.integers().between(0, 2).array(int[].class).ofSize(4);
+        // the image at least as large as the dilated kernel; the padding only adds to it
+        Arbitrary<int[]> shape = Combinators.combine(small, sides, sides, small, widths)
+                .as((c, extraH, extraW, kh, kw) -> new int[] {c, extraH, extraW, kh, kw});
+        Arbitrary<int[]> steps = Combinators.combine(small, strides, Arbitraries.integers().between(1, 2),
+                Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.just(1)),
+                        Tuple.of(1, Arbitraries.just(2))))
+                .as((sh, sw, dh, dw) -> new int[] {sh, sw, dh, dw});
+        Arbitrary<int[]> band = Combinators.combine(Arbitraries.integers().between(0, 99),
+                Arbitraries.integers().between(0, 99), Arbitraries.integers().between(0, 5),
+                Arbitraries.integers().between(0, 7)).as((from, rows, extra, off) -> new int[] {from, rows, extra, off});
+        return Combinators.combine(shape, steps, pads, band, Arbitraries.longs()).as((s, st, pad, b, seed) -> {
+            int h = st[2] * (s[3] - 1) + 1 + s[1];
+            int w = st[3] * (s[4] - 1) + 1 + s[2];
+            int outH = (h + pad[0] + pad[1] - st[2] * (s[3] - 1) - 1) / st[0] + 1;
+            int from = b[0] % outH;
+            int to = from + 1 + b[1] % (outH - from);
+            return new Case(s[0], h, w, s[3], s[4], st[0], st[1], st[2], st[3], pad, from, to, b[2], b[3], seed);
+        });
+    }
+
+    @Property(tries = 400)
+    void writesTheDefinitionInDoublesAndInFloats(@ForAll("cases") Case t) {
+        ConvGeometry g = t.geometry();
+        int columns = (t.bandTo() - t.bandFrom()) * g.outW;
+        int ld = columns + t.extraColumns();
+        int rows = t.channels() * t.kh() * t.kw();
+        Random rnd = new Random(t.seed());
+        double[] x = new double[3 + t.channels() * t.h() * t.w() + 3];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rnd.nextGaussian(); // float32 values: the float matrix holds them exactly
+        }
+        int xOff = 3;
+        double[] doubles = new double[t.off() + rows * ld + 2];
+        float[] floats = new float[doubles.length];
+        java.util.Arrays.fill(doubles, Double.NaN);
+        java.util.Arrays.fill(floats, Float.NaN);
+        Im2col.im2col(g, x, xOff, t.bandFrom(), t.bandTo(), doubles, t.off(), ld);
+        Im2col.im2col(g, x, xOff, t.bandFrom(), t.bandTo(), floats, t.off(), ld);
+        for (int c = 0; c < t.channels(); c++) {
+            for (int u = 0; u < t.kh(); u++) {
+                for (int v = 0; v < t.kw(); v++) {
+                    int r = (c * t.kh() + u) * t.kw() + v;
+                    for (int i = t.bandFrom(); i < t.bandTo(); i++) {
+                        for (int j = 0; j < g.outW; j++) {
+                            int hIn = i * t.sh() + u * t.dh() - t.pad()[0];
+                            int wIn = j * t.sw() + v * t.dw() - t.pad()[2];
+                            boolean inside = hIn >= 0 && hIn < t.h() && wIn >= 0 && wIn < t.w();
+                            double expected = inside ? x[xOff + (c * t.h() + hIn) * t.w() + wIn] : 0.0;
+                            int at = t.off() + r * ld + (i - t.bandFrom()) * g.outW + j;
+                            String where = "row " + r + ", output (" + i + ", " + j + ") of " + t;
+                            assertEquals(expected, doubles[at], 0.0, "doubles: " + where);
+                            assertEquals(expected, floats[at], 0.0, "floats: " + where);
+                        }
+                    }
+                }
+            }
+        }
+        for (int at = 0; at < doubles.length; at++) {
+            int inRow = (at - t.off()) % ld;
+            boolean inMatrix = at >= t.off() && at < t.off() + rows * ld && inRow < columns;
+            if (!inMatrix) {
+                assertEquals(Double.NaN, doubles[at], "doubles: written outside the block at " + at + " for " + t);
+                assertEquals(Float.NaN, floats[at], "floats: written outside the block at " + at + " for " + t);
+            }
+        }
+    }
+
+    /** {@link Im2col#col2im} adds every entry of the column matrix onto the pixel it was read from (the adjoint). */
+    @Property(tries = 400)
+    void col2imAddsEachEntryOntoThePixelItWasReadFrom(@ForAll("cases") Case t) {
+        ConvGeometry g = t.geometry();
+        int columns = (t.bandTo() - t.bandFrom()) * g.outW;
+        int ld = columns + t.extraColumns();
+        int rows = t.channels() * t.kh() * t.kw();
+        Random rnd = new Random(t.seed());
+        double[] cols = new double[t.off() + rows * ld + 2];
+        for (int i = 0; i < cols.length; i++) {
+            cols[i] = rnd.nextGaussian();
+        }
+        int xOff = 2;
+        double[] start = new double[xOff + t.channels() * t.h() * t.w() + 2];
+        for (int i = 0; i < start.length; i++) {
+            start[i] = rnd.nextGaussian();
+        }
+        double[] expected = start.clone();
+        double[] scale = new double[start.length];
+        for (int c = 0; c < t.channels(); c++) {
+            for (int u = 0; u < t.kh(); u++) {
+                for (int v = 0; v < t.kw(); v++) {
+                    int r = (c * t.kh() + u) * t.kw() + v;
+                    for (int i = t.bandFrom(); i < t.bandTo(); i++) {
+                        for (int j = 0; j < g.outW; j++) {
+                            int hIn = i * t.sh() + u * t.dh() - t.pad()[0];
+                            int wIn = j * t.sw() + v * t.dw() - t.pad()[2];
+                            if (hIn >= 0 && hIn < t.h() && wIn >= 0 && wIn < t.w()) {
+                                int pixel = xOff + (c * t.h() + hIn) * t.w() + wIn;
+                                double entry = cols[t.off() + r * ld + (i - t.bandFrom()) * g.outW + j];
+                                expected[pixel] += entry;
+                                scale[pixel] += Math.abs(entry);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        double[] dx = start.clone();
+        Im2col.col2im(g, cols, t.off(), ld, t.bandFrom(), t.bandTo(), dx, xOff);
+        for (int i = 0; i < dx.length; i++) {
+            double tolerance = 1e-14 * (Math.abs(start[i]) + scale[i]);
+            assertEquals(expected[i], dx[i], tolerance, "pixel " + i + " of " + t);
+        }
+    }
+}
