@@ -63,10 +63,19 @@ public final class Comparison implements AutoCloseable {
      *                                  or does not know the workload
      */
     public Comparison(List<String> classPaths, String workload, String sizes, int threads, long seed) {
-        for (String classPath : classPaths) {
-            URLClassLoader loader = new URLClassLoader(urls(classPath), ClassLoader.getPlatformClassLoader());
-            loaders.add(loader);
-            builds.add(new Build(classPath, prepare(loader, classPath, workload, sizes, threads, seed)));
+        try {
+            for (String classPath : classPaths) {
+                URLClassLoader loader = new URLClassLoader(urls(classPath), ClassLoader.getPlatformClassLoader());
+                loaders.add(loader);
+                builds.add(new Build(classPath, prepare(loader, classPath, workload, sizes, threads, seed)));
+            }
+        } catch (RuntimeException e) {
+            try {
+                close();
+            } catch (IOException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
         }
     }
 
