@@ -1,6 +1,7 @@
 package org.tapegrad.examples;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -65,7 +66,7 @@ final class CompareCommand implements Callable<Integer> {
             Map<String, Object> json = Json.object();
             json.put("workload", workload);
             json.put("threads", threadCount);
-            List<Object> figures = new java.util.ArrayList<>();
+            List<Object> figures = new ArrayList<>();
             for (Comparison.Sample sample : samples) {
                 Map<String, Object> figure = Json.object();
                 figure.put("build", sample.build());
