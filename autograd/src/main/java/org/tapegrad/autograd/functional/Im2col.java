@@ -185,6 +185,47 @@ final class Im2col {
         }
     }
 
+    /**
+     * {@link #col2im(ConvGeometry, double[], int, int, int, int, double[], int) col2im} in floats, for a
+     * float32 input gradient: the column matrix is the single-precision product {@code Wᵀ·G}, and the sums
+     * are in float, as PyTorch sums them. The loops are the double version's, written out again (see
+     * {@link #im2col(ConvGeometry, double[], int, int, int, float[], int, int) im2col}).
+     */
+    static void col2im(ConvGeometry g, float[] cols, int colsOff, int ld, int i0, int i1, float[] dx, int xOff) {
+        int row = 0;
+        for (int c = 0; c < g.inChannels; c++) {
+            int channelOff = xOff + c * g.height * g.width;
+            for (int u = 0; u < g.kernelH; u++) {
+                for (int v = 0; v < g.kernelW; v++, row++) {
+                    int colShift = v * g.dilationW - g.padLeft;
+                    int jLo = firstInside(colShift, g.strideW, g.outW);
+                    int jHi = Math.max(jLo, firstInside(colShift - g.width, g.strideW, g.outW));
+                    int srcRow = colsOff + row * ld;
+                    for (int i = i0; i < i1; i++, srcRow += g.outW) {
+                        int h = i * g.strideH + u * g.dilationH - g.padTop;
+                        if (h < 0 || h >= g.height) {
+                            continue;
+                        }
+                        int dst = channelOff + h * g.width + colShift;
+                        if (g.strideW == 1) {
+                            for (int j = jLo; j < jHi; j++) {
+                                dx[dst + j] += cols[srcRow + j];
+                            }
+                        } else if (g.strideW == 2) {
+                            for (int j = jLo; j < jHi; j++) {
+                                dx[dst + 2 * j] += cols[srcRow + j];
+                            }
+                        } else {
+                            for (int j = jLo; j < jHi; j++) {
+                                dx[dst + j * g.strideW] += cols[srcRow + j];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /** The smallest j in [0, limit] with {@code j·stride + shift ≥ 0}. */
     private static int firstInside(int shift, int stride, int limit) {
         return Math.min(limit, Math.max(0, Args.ceilDiv(-shift, stride)));

@@ -80,7 +80,11 @@ final class DoublePanelKernel extends PanelKernel {
 
     @Override
     void multiplyRows(PanelKernel owner, int rowFrom, int rowTo, int kc, int kcPadded, int nc, boolean overwrite,
-            int m, int k, double[] a, float[] aFloats, int aOff, boolean transA, int pc, double[] c, int ci, int ldc) {
+            int m, int k, double[] a, float[] aFloats, int aOff, boolean transA, int pc, double[] c, float[] cFloats,
+            int ci, int ldc) {
+        if (cFloats != null) {
+            throw new IllegalStateException("gemm: double panels cannot write a float C");
+        }
         double[][] panel = ((DoublePanelKernel) owner).bRows;
         for (int i = rowFrom; i < rowTo; i += MR) {
             int mr = Math.min(MR, rowTo - i);

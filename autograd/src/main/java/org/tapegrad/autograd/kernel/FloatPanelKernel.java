@@ -8,9 +8,10 @@ import java.util.Arrays;
  * arrays, so each vector instruction does twice as many multiply-adds (8 instead of 4 with AVX2, 16
  * instead of 8 with AVX-512). The conversion costs one pass over each panel, which packing makes anyway.
  *
- * <p>C stays a {@code double[]}: the micro-kernel sums a panel's products from zero into 3 float
- * rows, and {@link #addTile} adds them to C and rounds to float. For a float32 C that is exactly a
- * float addition, so across panels the result is summed in float, as sgemm sums it.
+ * <p>C is a {@code double[]}, or a {@code float[]} ({@link Gemm#multiplySingleToFloats}): the micro-kernel
+ * sums a panel's products from zero into 3 float rows, and {@link #addTile} adds them to C and rounds to
+ * float. For a float32 C that is exactly a float addition, so across panels the result is summed in
+ * float, as sgemm sums it, and both kinds of C receive the same values.
  *
  * <p>The packing loops mirror {@link DoublePanelKernel}'s line for line: Java has no generics over
  * primitive arrays, so the two precisions are written out side by side, as BLAS writes sgemm and
@@ -120,7 +121,8 @@ final class FloatPanelKernel extends PanelKernel {
 
     @Override
     void multiplyRows(PanelKernel owner, int rowFrom, int rowTo, int kc, int kcPadded, int nc, boolean overwrite,
-            int m, int k, double[] a, float[] aFloats, int aOff, boolean transA, int pc, double[] c, int ci, int ldc) {
+            int m, int k, double[] a, float[] aFloats, int aOff, boolean transA, int pc, double[] c, float[] cFloats,
+            int ci, int ldc) {
         float[][] panel = ((FloatPanelKernel) owner).bRows;
         for (int i = rowFrom; i < rowTo; i += MR) {
             int mr = Math.min(MR, rowTo - i);
@@ -132,7 +134,11 @@ final class FloatPanelKernel extends PanelKernel {
             padA(mr, kc, kcPadded);
             kernel(aPack, panel, cRows, kcPadded, nc);
             for (int r = 0; r < mr; r++) {
-                addTile(cRows[r], c, ci + (i + r) * ldc, nc, overwrite);
+                if (cFloats != null) {
+                    addTile(cRows[r], cFloats, ci + (i + r) * ldc, nc, overwrite);
+                } else {
+                    addTile(cRows[r], c, ci + (i + r) * ldc, nc, overwrite);
+                }
             }
         }
     }
@@ -146,6 +152,20 @@ final class FloatPanelKernel extends PanelKernel {
         } else {
             for (int j = 0; j < nc; j++) {
                 c[at + j] = (float) (c[at + j] + tile[j]);
+            }
+        }
+    }
+
+    /**
+     * {@link #addTile(float[], double[], int, int, boolean)} into a float C: the same float sum (a float
+     * addition equals the double one rounded to float), with nothing to convert.
+     */
+    private static void addTile(float[] tile, float[] c, int at, int nc, boolean overwrite) {
+        if (overwrite) {
+            System.arraycopy(tile, 0, c, at, nc);
+        } else {
+            for (int j = 0; j < nc; j++) {
+                c[at + j] += tile[j];
             }
         }
     }

@@ -56,7 +56,8 @@ import java.util.Objects;
  * micro-kernel are {@link PanelKernel}'s: {@link DoublePanelKernel} (which also records the
  * shapes of loop C2 vectorises) and {@link FloatPanelKernel}, which rounds to float while packing, or
  * copies operands given as floats: a float32 weight's float copy, or a B that exists only as floats
- * ({@link #multiplySingle}: a float32 convolution's column matrix).
+ * ({@link #multiplySingle}: a float32 convolution's column matrix), and which can write C as floats
+ * ({@link #multiplySingleToFloats}: the gradient of that matrix, summed in float by col2im).
  *
  * <p>Where packing cannot pay off, scalar loops with several independent accumulators are faster:
  * <ul>
@@ -204,7 +205,8 @@ public final class Gemm {
                     accumulate);
         } else {
             Precision panels = panelPrecision(precision, m, k);
-            blocked(panels, m, n, k, a, aFloats, aOffset, transA, b, bFloats, bOffset, transB, c, cOffset, accumulate);
+            blocked(panels, m, n, k, a, aFloats, aOffset, transA, b, bFloats, bOffset, transB, c, null, cOffset,
+                    accumulate);
             if (panels == Precision.SINGLE) {
                 return; // the single-precision panels already leave C in float
             }
@@ -249,7 +251,47 @@ public final class Gemm {
         checkArray("c", c.length, cOffset, (long) m * n, "m*n", m, n, k);
         checkDisjoint("a", a, aOffset, (long) m * k, c, cOffset, (long) m * n);
         checkFloatCopy("a", a, aFloats);
-        blocked(Precision.SINGLE, m, n, k, a, aFloats, aOffset, transA, null, b, bOffset, transB, c, cOffset,
+        blocked(Precision.SINGLE, m, n, k, a, aFloats, aOffset, transA, null, b, bOffset, transB, c, null, cOffset,
+                accumulate);
+    }
+
+    /**
+     * {@code C = op(A)·op(B)}, or {@code C += op(A)·op(B)} when {@code accumulate}, in single precision,
+     * where C is {@code float}s: a float32 convolution's column-matrix gradient {@code Wᵀ·G}, which col2im
+     * then sums in float. Each value of C is the same, bit for bit, as {@link #multiply(Precision, int, int,
+     * int, double[], float[], int, boolean, double[], float[], int, boolean, double[], int, boolean)
+     * multiply} would leave in a double C holding the same values. Products that {@link #packsSinglePanels
+     * pack single-precision panels} write C directly, with nothing to convert; the others are computed in a
+     * double copy of C first.
+     *
+     * @param aFloats null, or {@code a}'s values as floats
+     * @param c       C, stored m×n, as floats; modified
+     * @throws IllegalArgumentException as the other overloads
+     * @throws NullPointerException     if {@code a}, {@code b} or {@code c} is null
+     */
+    public static void multiplySingleToFloats(int m, int n, int k, double[] a, float[] aFloats, int aOffset,
+            boolean transA, double[] b, int bOffset, boolean transB, float[] c, int cOffset, boolean accumulate) {
+        Objects.requireNonNull(c, "gemm: c is null");
+        checkSizes(m, n, k);
+        checkArray("c", c.length, cOffset, (long) m * n, "m*n", m, n, k);
+        if (!packsSinglePanels(m, n, k)) {
+            double[] cDoubles = new double[m * n];
+            for (int i = 0; accumulate && i < cDoubles.length; i++) {
+                cDoubles[i] = c[cOffset + i];
+            }
+            multiply(Precision.SINGLE, m, n, k, a, aFloats, aOffset, transA, b, null, bOffset, transB, cDoubles, 0,
+                    accumulate);
+            for (int i = 0; i < cDoubles.length; i++) {
+                c[cOffset + i] = (float) cDoubles[i]; // exact: the values are floats already
+            }
+            return;
+        }
+        Objects.requireNonNull(a, "gemm: a is null");
+        Objects.requireNonNull(b, "gemm: b is null");
+        checkArray("a", a.length, aOffset, (long) m * k, "m*k", m, n, k);
+        checkArray("b", b.length, bOffset, (long) k * n, "k*n", m, n, k);
+        checkFloatCopy("a", a, aFloats);
+        blocked(Precision.SINGLE, m, n, k, a, aFloats, aOffset, transA, b, null, bOffset, transB, null, c, cOffset,
                 accumulate);
     }
 
@@ -295,8 +337,8 @@ public final class Gemm {
             boolean acc) {
         double[] ct = SCRATCH.get().product(n * m);
         // op(B)ᵀ is n×k: stored as B is, k×n when !transB; op(A)ᵀ is k×m: stored m×k when !transA
-        blocked(panelPrecision(precision, n, k), n, m, k, b, bFloats, bOff, !transB, a, aFloats, aOff, !transA, ct, 0,
-                false);
+        blocked(panelPrecision(precision, n, k), n, m, k, b, bFloats, bOff, !transB, a, aFloats, aOff, !transA, ct,
+                null, 0, false);
         for (int i = 0; i < m; i++) {
             int row = cOff + i * n;
             for (int j = 0; j < n; j++) {
@@ -623,18 +665,20 @@ public final class Gemm {
     // ------------------------------------------------------------------------------------------
     // the packed, blocked path
 
+    /** The packed path; {@code cFloats} is null, or C as floats, written instead of {@code c} (float panels only). */
     private static void blocked(Precision precision, int m, int n, int k, double[] a, float[] aFloats, int aOff,
-            boolean transA, double[] b, float[] bFloats, int bOff, boolean transB, double[] c, int cOff, boolean acc) {
+            boolean transA, double[] b, float[] bFloats, int bOff, boolean transB, double[] c, float[] cFloats, int cOff,
+            boolean acc) {
         int t = Parallelism.threads();
         boolean parallel = t > 1 && (long) m * n * k >= PARALLEL_MIN_WORK;
         int rowGroups = (m + MR - 1) / MR;
         if (parallel && rowGroups < 2 * t && n >= 2 * MIN_SPLIT_COLUMNS) {
             // too few rows to share out: split the columns, each thread packing its own B panels
             Parallelism.parallelFor(0, n, MIN_SPLIT_COLUMNS, (from, to) -> blockedColumns(precision, from, to, false,
-                    m, n, k, a, aFloats, aOff, transA, b, bFloats, bOff, transB, c, cOff, acc));
+                    m, n, k, a, aFloats, aOff, transA, b, bFloats, bOff, transB, c, cFloats, cOff, acc));
         } else {
             blockedColumns(precision, 0, n, parallel, m, n, k, a, aFloats, aOff, transA, b, bFloats, bOff, transB, c,
-                    cOff, acc);
+                    cFloats, cOff, acc);
         }
     }
 
@@ -645,7 +689,7 @@ public final class Gemm {
      */
     private static void blockedColumns(Precision precision, int colFrom, int colTo, boolean shareRows, int m, int n,
             int k, double[] a, float[] aFloats, int aOff, boolean transA, double[] b, float[] bFloats, int bOff,
-            boolean transB, double[] c, int cOff, boolean acc) {
+            boolean transB, double[] c, float[] cFloats, int cOff, boolean acc) {
         PanelKernel owner = PanelKernel.ofThisThread(precision);
         // equal panels of at most KC (+2) rows, each a multiple of KU after zero padding
         int panels = (k + KC - 1) / KC;
@@ -666,11 +710,11 @@ public final class Gemm {
                             (from, to) -> owner.packB(from, to, b, bFloats, bOff, transB, n, k, p0, kc, j0, nc));
                     Parallelism.parallelFor(0, rowGroups, 1, (from, to) -> PanelKernel.ofThisThread(precision)
                             .multiplyRows(owner, from * MR, Math.min(m, to * MR), kc, kcPadded, nc, overwrite, m, k,
-                                    a, aFloats, aOff, transA, p0, c, ci, n));
+                                    a, aFloats, aOff, transA, p0, c, cFloats, ci, n));
                 } else {
                     owner.packB(0, kcPadded, b, bFloats, bOff, transB, n, k, pc, kc, jc, nc);
                     owner.multiplyRows(owner, 0, m, kc, kcPadded, nc, overwrite, m, k, a, aFloats, aOff, transA, p0, c,
-                            ci, n);
+                            cFloats, ci, n);
                 }
             }
         }

@@ -62,9 +62,10 @@ abstract class PanelKernel {
      * {@code C[i][j] (+)= Σ_p op(A)[i][pc + p]·panel[p][j]} for p &lt; kc and j &lt; nc, where
      * {@code panel} is the B panel packed by {@code owner} (a kernel of the same precision) and
      * {@code ci} is the index of C[0][jc]. With {@code overwrite} C's old values are ignored.
-     * {@code aFloats} is null or A's values as floats (see {@link #packB}).
+     * {@code aFloats} is null or A's values as floats (see {@link #packB}). {@code cFloats} is null, or C
+     * as floats, written instead of {@code c} (which is then not used): only a float kernel takes one.
      */
     abstract void multiplyRows(PanelKernel owner, int rowFrom, int rowTo, int kc, int kcPadded, int nc,
             boolean overwrite, int m, int k, double[] a, float[] aFloats, int aOff, boolean transA, int pc,
-            double[] c, int ci, int ldc);
+            double[] c, float[] cFloats, int ci, int ldc);
 }

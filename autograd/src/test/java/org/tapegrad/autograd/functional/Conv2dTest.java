@@ -148,6 +148,28 @@ class Conv2dTest {
     }
 
     @Test
+    void float32StridedInputGradientOfAnImageInSeveralBandsMatchesFloat64() {
+        // Wᵀ·G written as floats and summed in float by col2im (Gemm.multiplySingleToFloats): here an image
+        // spans several bands, which add onto the same input rows; the several-images band is covered above
+        ConvGeometry geometry = ConvGeometry.of("conv2d", new int[] {2, 16, 120, 64}, new int[] {32, 16, 3, 3},
+                new int[] {2, 2}, new int[] {1, 1, 1, 1}, new int[] {1, 1}, 1);
+        assertTrue(geometry.bandRows(Conv2d.BAND_BUDGET) < geometry.outH / 2, "each image must span several bands");
+        Generator gen = new Generator(23);
+        Tensor x = uniform(gen, 2, 16, 120, 64).to(DType.FLOAT32).detach().requiresGrad(true);
+        Tensor w = uniform(gen, 32, 16, 3, 3).to(DType.FLOAT32).detach();
+        Tensor y = Functional.conv2d(x, w, null, 2, 1);
+        Tensor g = uniform(gen, y.shape()).to(DType.FLOAT32);
+        y.backward(g);
+        Tensor x64 = x.detach().to(DType.FLOAT64).requiresGrad(true);
+        Functional.conv2d(x64, w.to(DType.FLOAT64), null, 2, 1).backward(g.to(DType.FLOAT64));
+        assertClose(x64.grad(), x.grad(), FLOAT32);
+        double[] dx = x.grad().toDoubleArray();
+        for (int i = 0; i < dx.length; i++) {
+            assertEquals((float) dx[i], dx[i], 0.0, "dx[" + i + "] is not a float32 value");
+        }
+    }
+
+    @Test
     void onlyTheInputsThatRequireGradReceiveOne() {
         Generator gen = new Generator(4);
         Tensor image = uniform(gen, 1, 3, 5, 5); // like the seed's input image

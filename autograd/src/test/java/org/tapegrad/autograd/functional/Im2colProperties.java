@@ -12,7 +12,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 
 /**
- * {@link Im2col#im2col}, in doubles and in floats, against the definition of the column matrix in its
+ * {@link Im2col#im2col} and {@link Im2col#col2im}, in doubles and in floats, against the definition of the column matrix in its
  * class comment, value by value: strides 1 to 3 (2 most often, with kernels 3 wide most often: the loops
  * of their own), dilations, asymmetric padding, bands of output rows, a block of a wider matrix.
  */
@@ -121,7 +121,10 @@ class Im2colProperties {
         }
     }
 
-    /** {@link Im2col#col2im} adds every entry of the column matrix onto the pixel it was read from (the adjoint). */
+    /**
+     * {@link Im2col#col2im}, in doubles and in floats, adds every entry of the column matrix onto the pixel it
+     * was read from (the adjoint); the float sums within float rounding of the exact ones.
+     */
     @Property(tries = 400)
     void col2imAddsEachEntryOntoThePixelItWasReadFrom(@ForAll("cases") Case t) {
         ConvGeometry g = t.geometry();
@@ -129,13 +132,17 @@ class Im2colProperties {
         int rows = t.channels() * t.kh() * t.kw();
         Random rnd = new Random(t.seed());
         double[] cols = new double[t.off() + rows * ld + 2];
+        float[] floatCols = new float[cols.length];
         for (int i = 0; i < cols.length; i++) {
-            cols[i] = rnd.nextGaussian();
+            floatCols[i] = (float) rnd.nextGaussian();
+            cols[i] = floatCols[i];
         }
         int xOff = 2;
         double[] start = new double[xOff + t.channels() * t.h() * t.w() + 2];
+        float[] floatStart = new float[start.length];
         for (int i = 0; i < start.length; i++) {
-            start[i] = rnd.nextGaussian();
+            floatStart[i] = (float) rnd.nextGaussian();
+            start[i] = floatStart[i];
         }
         double[] expected = start.clone();
         double[] scale = new double[start.length];
@@ -148,9 +155,15 @@ class Im2colProperties {
         }
         double[] dx = start.clone();
         Im2col.col2im(g, cols, t.off(), ld, t.bandFrom(), t.bandTo(), dx, xOff);
+        float[] floatDx = floatStart.clone();
+        Im2col.col2im(g, floatCols, t.off(), ld, t.bandFrom(), t.bandTo(), floatDx, xOff);
+        int taps = t.kh() * t.kw();
         for (int i = 0; i < dx.length; i++) {
             double tolerance = 1e-14 * (Math.abs(start[i]) + scale[i]);
             assertEquals(expected[i], dx[i], tolerance, "pixel " + i + " of " + t);
+            // each addition rounds once: at most one unit roundoff of the running sum per entry added
+            double floatTolerance = (taps + 1) * 0x1p-24 * (Math.abs(start[i]) + scale[i]);
+            assertEquals(expected[i], floatDx[i], floatTolerance, "float pixel " + i + " of " + t);
         }
     }
 }

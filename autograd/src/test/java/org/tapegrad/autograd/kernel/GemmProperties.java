@@ -74,7 +74,8 @@ class GemmProperties {
      * summed in double, and the result must be float values within float summation error of it. When
      * the data are float values (always in single precision, for half the seeds in double), the product
      * given float copies of A and B must equal the one without, bit for bit, and so must the single-precision
-     * product of B given only as floats ({@link Gemm#multiplySingle}).
+     * product of B given only as floats ({@link Gemm#multiplySingle}) and the one written into a float C
+     * ({@link Gemm#multiplySingleToFloats}).
      */
     static void check(Case t) {
         Random rnd = new Random(t.seed());
@@ -108,6 +109,13 @@ class GemmProperties {
             Gemm.multiplySingle(t.m(), t.n(), t.k(), a, (t.seed() & 2) == 0 ? null : toFloats(a), t.aOffset(),
                     t.transA(), toFloats(b), t.bOffset(), t.transB(), fromFloatB, t.cOffset(), t.accumulate());
             assertArrayEquals(actual, fromFloatB, "the product of B given only as floats differs for " + t);
+            // C as floats (a float32 column-matrix gradient): the same values, whichever path the shape takes
+            float[] floatC = toFloats(c);
+            Gemm.multiplySingleToFloats(t.m(), t.n(), t.k(), a, (t.seed() & 4) == 0 ? null : toFloats(a),
+                    t.aOffset(), t.transA(), b, t.bOffset(), t.transB(), floatC, t.cOffset(), t.accumulate());
+            for (int i = 0; i < c.length; i++) {
+                assertEquals(actual[i], floatC[i], 0.0, "the product into a float C differs at " + i + " for " + t);
+            }
         }
         assertArrayEquals(a0, a, "A must not be modified");
         assertArrayEquals(b0, b, "B must not be modified");

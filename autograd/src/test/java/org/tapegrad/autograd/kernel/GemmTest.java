@@ -225,6 +225,38 @@ class GemmTest {
     }
 
     @Test
+    void productIntoAFloatCChecksItsArguments() {
+        // 8×16×8 packs float panels; 2×2×2 computes in a double copy of C: both check the same way
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.multiplySingleToFloats(8, 16, 8, new double[64], null, 0, false, new double[128], 0, false,
+                        new float[127], 0, false));
+        assertEquals("gemm: array c too short: needs cOffset + m*n = 0 + 128 = 128 elements, has 127 (m=8, n=16, k=8)",
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.multiplySingleToFloats(8, 16, 8, new double[64], null, 0, false, new double[127], 0, false,
+                        new float[128], 0, false));
+        assertEquals("gemm: array b too short: needs bOffset + k*n = 0 + 128 = 128 elements, has 127 (m=8, n=16, k=8)",
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.multiplySingleToFloats(2, 2, 2, new double[3], null, 0, false, new double[4], 0, false,
+                        new float[4], 0, false));
+        assertEquals("gemm: array a too short: needs aOffset + m*k = 0 + 4 = 4 elements, has 3 (m=2, n=2, k=2)",
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.multiplySingleToFloats(8, 16, -1, new double[64], null, 0, false, new double[128], 0, false,
+                        new float[128], 0, false));
+        assertEquals("gemm: sizes must be >= 0, got m=8, n=16, k=-1", e.getMessage());
+        NullPointerException npe = assertThrows(NullPointerException.class,
+                () -> Gemm.multiplySingleToFloats(8, 16, 8, new double[64], null, 0, false, new double[128], 0, false,
+                        null, 0, false));
+        assertEquals("gemm: c is null", npe.getMessage());
+        npe = assertThrows(NullPointerException.class,
+                () -> Gemm.multiplySingleToFloats(8, 16, 8, new double[64], null, 0, false, null, 0, false,
+                        new float[128], 0, false));
+        assertEquals("gemm: b is null", npe.getMessage());
+    }
+
+    @Test
     void naiveReferenceChecksItsArgumentsToo() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Gemm.multiplyNaive(-1, 1, 1, new double[1], 0, false, new double[1], 0, false, new double[1], 0,
