@@ -134,13 +134,18 @@ final class Phases {
                         System.arraycopy(phases, src + rowShift.from * outW, cols, dst + rowShift.from * outW,
                                 (rowShift.to - rowShift.from) * outW);
                     } else {
+                        // the padded margins are a column or two: plain loops, not Arrays.fill calls
                         for (int i = rowShift.from; i < rowShift.to; i++) {
                             int d = dst + i * outW;
                             int s = src + i * phaseColumns;
-                            Arrays.fill(cols, d, d + colShift.from, 0f);
+                            for (int j = 0; j < colShift.from; j++) {
+                                cols[d + j] = 0f;
+                            }
                             System.arraycopy(phases, s + colShift.from, cols, d + colShift.from,
                                     colShift.to - colShift.from);
-                            Arrays.fill(cols, d + colShift.to, d + outW, 0f);
+                            for (int j = colShift.to; j < outW; j++) {
+                                cols[d + j] = 0f;
+                            }
                         }
                     }
                     Arrays.fill(cols, dst + rowShift.to * outW, dst + g.outH * outW, 0f);
