@@ -33,7 +33,11 @@ import java.util.Set;
  * is the only other tensor over its storage (reshape's backward), it was handed to one input only, and
  * no hook saw it. Sums of contributions the engine makes itself are owned too. This saves a copy of
  * every weight gradient per training step, and lets elementwise rules overwrite gradients they own
- * ({@link Node#elementwiseGradientBuffer}) instead of allocating, also behind a {@code Flatten}.
+ * ({@link Node#elementwiseGradientBuffer}) instead of allocating, also behind a {@code Flatten}. A rule
+ * that has read an owned gradient in full and returns nothing over its memory may hand its array back
+ * ({@link Node#recycle}), so that a later rule of the thread, in this pass or the next, fills it instead
+ * of a new array ({@link Node#uninitializedGradientBuffer}): a convolution hands back the gradient it
+ * received, and the next step's input gradients of a strided convolution and of a linear layer take it.
  */
 public final class Autograd {
     private Autograd() {

@@ -40,6 +40,8 @@ public abstract class Node {
     private int savedCount;
     /** The gradient {@link #backward} is running with when the engine owns it (else null). */
     private Tensor ownedGradient;
+    /** The owned gradient's array, once {@link #recycle} has been called during the current backward. */
+    private double[] recycled;
 
     /**
      * @param name   the operation's name, as shown in tape listings ({@code "mul"}, {@code "conv2d"})
@@ -83,6 +85,30 @@ public abstract class Node {
             return gradOutput.storageArray();
         }
         return new double[gradOutput.numel()];
+    }
+
+    /**
+     * An array of {@code size} values for an input gradient that the rule overwrites entirely: one that an
+     * earlier rule of this thread finished with ({@link #recycle}), or a new one. Its values are arbitrary
+     * (zeros only if new), so the rule must write every element before returning it.
+     */
+    protected final double[] uninitializedGradientBuffer(int size) {
+        return GradientBuffers.take(size);
+    }
+
+    /**
+     * Declares that this rule has finished reading {@code gradOutput} and returns no gradient over its
+     * memory: if the engine owns it (as for {@link #elementwiseGradientBuffer}), its array goes to later
+     * rules' {@link #uninitializedGradientBuffer} once this backward returns. Otherwise nothing happens.
+     *
+     * @throws IllegalStateException (from the engine, after backward) if a returned gradient shares the array
+     */
+    protected final void recycle(Tensor gradOutput) {
+        if (gradOutput == ownedGradient && gradOutput.isContiguous() && gradOutput.storageOffset() == 0
+                && gradOutput.storageArray().length == gradOutput.numel()) {
+            gradOutput.storage().bumpVersion(); // its values are about to change
+            recycled = gradOutput.storageArray();
+        }
     }
 
     /** Whether input {@code i} takes part in differentiation, so its gradient is worth computing. */
@@ -144,6 +170,7 @@ public abstract class Node {
         }
         Tensor[] grads;
         ownedGradient = owned ? gradOutput : null;
+        recycled = null;
         try {
             grads = backward(gradOutput);
         } finally {
@@ -152,6 +179,17 @@ public abstract class Node {
         if (grads.length != inputs.length) {
             throw new IllegalStateException(name + ": backward returned " + grads.length + " gradients for "
                     + inputs.length + " inputs");
+        }
+        if (recycled != null) {
+            double[] array = recycled;
+            recycled = null;
+            for (Tensor g : grads) {
+                if (g != null && g.storageArray() == array) {
+                    throw new IllegalStateException(name + ": backward recycled the output gradient but returned "
+                            + "a gradient over its memory");
+                }
+            }
+            GradientBuffers.give(array);
         }
         return grads;
     }

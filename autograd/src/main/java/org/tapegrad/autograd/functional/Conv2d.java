@@ -1,6 +1,7 @@
 package org.tapegrad.autograd.functional;
 
 import java.util.Arrays;
+import java.util.function.IntFunction;
 import org.tapegrad.autograd.Autograd;
 import org.tapegrad.autograd.DType;
 import org.tapegrad.autograd.Node;
@@ -162,13 +163,16 @@ final class Conv2d {
                 protected Tensor[] backward(Tensor gradOut) {
                     double[] gd = Kernels.rowMajor(gradOut);
                     double[] dx = savedW == null ? null
-                            : inputGradient(g, gd, Kernels.rowMajor(savedW.get()), x.dtype());
+                            : inputGradient(g, gd, Kernels.rowMajor(savedW.get()), x.dtype(),
+                                    this::uninitializedGradientBuffer);
                     double[] dw = savedX == null ? null : weightGradient(g, gd, Kernels.rowMajor(savedX.get()),
                             Kernels.precision(x.dtype()));
-                    return new Tensor[] {
+                    Tensor[] grads = {
                         dx == null ? null : Tensor.wrapExact(dx, x.dtype(), x.shape()),
                         dw == null ? null : Tensor.wrap(dw, w.dtype(), w.shape()),
                         needsInputGrad(2) ? Tensor.wrap(biasGradient(g, gd), b.dtype(), b.shape()) : null};
+                    recycle(gradOut); // read in full: a later input gradient may take its array
+                    return grads;
                 }
             });
         }
@@ -290,21 +294,25 @@ final class Conv2d {
      * dx, rounded to {@code type}: for stride 1 (and padding at most {@code d·(k−1)}) the convolution of
      * the output gradient with the flipped kernel; otherwise {@code Wᵀ·G} per band and col2im, whole
      * images per thread (the bands of one image add onto the same rows of dx). A float32 gradient whose
-     * products pack float panels is summed in float ({@link ColumnGradient}).
+     * products pack float panels is summed in float ({@link ColumnGradient}), and then every value of dx is
+     * written rather than added to, so dx may come from {@code uninitialized}, which gives an array of the
+     * given size with arbitrary values.
      */
-    private static double[] inputGradient(ConvGeometry g, double[] gd, double[] w, DType type) {
+    private static double[] inputGradient(ConvGeometry g, double[] gd, double[] w, DType type,
+            IntFunction<double[]> uninitialized) {
         ConvGeometry transposed = g.strideH == 1 && g.strideW == 1 ? transposedGeometry(g) : null;
         if (transposed != null) {
             return forward(transposed, gd, flippedKernel(g, w), null, type);
         }
         Bands bands = new Bands(g);
-        double[] dx = new double[g.batch * g.inImage()];
         // runs of bands that cover whole images: an image's bands, or one band of whole images
         int bandsPerRun = bands.perImage;
         int runs = bands.count / bandsPerRun;
         int minRuns = (int) Math.max(1, PARALLEL_MIN_WORK / Math.max(1, bandsPerRun * bands.workPerBand()));
         Precision precision = Kernels.precision(type);
         boolean floats = bands.floatColumnsForInput(precision);
+        int size = g.batch * g.inImage();
+        double[] dx = floats ? uninitialized.apply(size) : new double[size];
         Parallelism.parallelFor(0, runs, minRuns, (from, to) -> {
             ColumnGradient dcols = ColumnGradient.of(bands, floats, dx);
             double[] staging = bands.needsStaging() ? Scratch.staging(bands.outputValues()) : null;

@@ -146,7 +146,7 @@ public final class Matmul {
                     Tensor dw = null;
                     Tensor db = null;
                     if (savedW != null) {
-                        double[] dxd = new double[rowCount * in];
+                        double[] dxd = uninitializedGradientBuffer(rowCount * in); // the product overwrites it
                         Tensor w = savedW.get();
                         double[] wd = Kernels.rowMajor(w);
                         Gemm.multiply(precision, rowCount, in, outFeatures, gd, null, 0, false,

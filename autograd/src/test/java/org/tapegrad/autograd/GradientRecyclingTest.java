@@ -1,0 +1,149 @@
+package org.tapegrad.autograd;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.tapegrad.autograd.functional.Functional;
+import org.tapegrad.autograd.ops.Matmul;
+
+/**
+ * {@link Node#recycle} and {@link Node#uninitializedGradientBuffer}: a rule hands back only a gradient the
+ * engine owns, and rules that take a buffer overwrite all of it, so nothing a user can see changes.
+ */
+class GradientRecyclingTest {
+    /** Large enough to be kept ({@link GradientBuffers#MIN_VALUES}). */
+    private static final int SIZE = GradientBuffers.MIN_VALUES;
+
+    /** y = x; its backward copies the gradient into a new array and recycles the one it was given. */
+    private static final class Consuming extends Node {
+        final List<double[]> given = new ArrayList<>();
+        final boolean returnTheGivenArray;
+
+        Consuming(Tensor x, boolean returnTheGivenArray) {
+            super("consuming", x);
+            this.returnTheGivenArray = returnTheGivenArray;
+        }
+
+        static Tensor apply(Consuming node, Tensor x) {
+            return Autograd.record(x.detach().mul(1.0), node);
+        }
+
+        @Override
+        protected Tensor[] backward(Tensor g) {
+            given.add(g.storageArray());
+            Tensor dx = returnTheGivenArray ? Tensor.wrap(g.storageArray(), g.dtype(), g.shape())
+                    : Tensor.wrap(g.toDoubleArray(), g.dtype(), g.shape());
+            recycle(g);
+            return new Tensor[] {dx};
+        }
+    }
+
+    private static Tensor leaf() {
+        double[] values = new double[SIZE];
+        for (int i = 0; i < SIZE; i++) {
+            values[i] = Math.sin(i) / 4;
+        }
+        return Tensor.of(values, SIZE).requiresGrad(true);
+    }
+
+    @Test
+    void anOwnedGradientThatARuleRecyclesBacksTheNextBufferOfItsSize() {
+        Tensor x = leaf();
+        Consuming node = new Consuming(x, false);
+        Tensor z = Consuming.apply(node, x).exp();
+        z.sum().backward(); // exp's backward makes the gradient Consuming receives: the engine's own
+        assertSame(node.given.get(0), GradientBuffers.take(SIZE));
+        assertArrayEquals(z.toDoubleArray(), x.grad().toDoubleArray(), 0.0, "d/dx Σ exp(x) = exp(x)");
+    }
+
+    @Test
+    void aGradientAHookHasSeenIsNotRecycled() {
+        Tensor x = leaf();
+        Consuming node = new Consuming(x, false);
+        Tensor y = Consuming.apply(node, x);
+        List<Tensor> seen = new ArrayList<>();
+        y.registerHook(g -> {
+            seen.add(g);
+            return null;
+        });
+        Tensor z = y.exp();
+        z.sum().backward();
+        double[] taken = GradientBuffers.take(SIZE);
+        assertNotSame(node.given.get(0), taken);
+        Arrays.fill(taken, Double.NaN); // as a later rule would overwrite it
+        assertArrayEquals(z.toDoubleArray(), seen.get(0).toDoubleArray(), 0.0, "what the hook kept is intact");
+    }
+
+    @Test
+    void theCallersSeedGradientIsNotRecycled() {
+        Tensor x = leaf();
+        Consuming node = new Consuming(x, false);
+        Tensor seed = Tensor.ones(DType.FLOAT64, SIZE);
+        Consuming.apply(node, x).backward(seed);
+        assertSame(seed.storageArray(), node.given.get(0));
+        assertNotSame(seed.storageArray(), GradientBuffers.take(SIZE));
+    }
+
+    @Test
+    void recyclingAGradientThatIsAlsoReturnedIsAnError() {
+        Tensor x = leaf();
+        Consuming node = new Consuming(x, true);
+        Tensor z = Consuming.apply(node, x).exp();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> z.sum().backward());
+        assertEquals("consuming: backward recycled the output gradient but returned a gradient over its memory",
+                e.getMessage());
+    }
+
+    @Test
+    void aStridedConvolutionsInputGradientOverwritesEveryValueOfARecycledBuffer() {
+        // a float32 stride-2 convolution writes dx through phases, into a buffer that may hold anything
+        Generator gen = new Generator(7);
+        Tensor x = Tensor.randn(gen, DType.FLOAT32, 8, 16, 16, 16).requiresGrad(true);
+        Tensor w = Tensor.randn(gen, DType.FLOAT32, 32, 16, 3, 3).mul(0.1);
+        Tensor g = Tensor.randn(gen, DType.FLOAT32, 8, 32, 8, 8);
+        double[] poisoned = new double[x.numel()];
+        Arrays.fill(poisoned, Double.NaN);
+        GradientBuffers.give(poisoned);
+        Functional.conv2d(x, w, null, 2, 1).backward(g);
+        assertSame(poisoned, x.grad().storageArray(), "the convolution took the recycled buffer");
+
+        Tensor x64 = x.detach().to(DType.FLOAT64).requiresGrad(true);
+        Functional.conv2d(x64, w.to(DType.FLOAT64), null, 2, 1).backward(g.to(DType.FLOAT64));
+        assertClose(x64.grad().toDoubleArray(), x.grad().toDoubleArray());
+    }
+
+    @Test
+    void aLinearLayersInputGradientOverwritesEveryValueOfARecycledBuffer() {
+        Generator gen = new Generator(8);
+        Tensor x = Tensor.randn(gen, DType.FLOAT32, 64, SIZE / 64).requiresGrad(true);
+        Tensor w = Tensor.randn(gen, DType.FLOAT32, 10, SIZE / 64).mul(0.1);
+        Tensor g = Tensor.randn(gen, DType.FLOAT32, 64, 10);
+        double[] poisoned = new double[x.numel()];
+        Arrays.fill(poisoned, Double.NaN);
+        GradientBuffers.give(poisoned);
+        Matmul.linear(x, w, null).backward(g);
+        assertSame(poisoned, x.grad().storageArray(), "the linear layer took the recycled buffer");
+
+        Tensor x64 = x.detach().to(DType.FLOAT64).requiresGrad(true);
+        Matmul.linear(x64, w.to(DType.FLOAT64), null).backward(g.to(DType.FLOAT64));
+        assertClose(x64.grad().toDoubleArray(), x.grad().toDoubleArray());
+    }
+
+    /** Float32 against float64, at the tolerance of the float32 golden cases. */
+    private static void assertClose(double[] expected, double[] actual) {
+        for (int i = 0; i < expected.length; i++) {
+            double tolerance = 1e-5 + 1e-4 * Math.abs(expected[i]);
+            int at = i;
+            assertTrue(Math.abs(actual[i] - expected[i]) <= tolerance,
+                    () -> "element " + at + ": expected " + expected[at] + " but got " + actual[at]);
+        }
+    }
+}
