@@ -47,29 +47,36 @@ final class Phases {
      * @param out  modified: the image's {@link #values} phase values from {@code pOff}
      */
     static void split(ConvGeometry g, double[] x, int xOff, float[] out, int pOff) {
-        int phaseRows = rows(g);
         int phaseColumns = columns(g);
-        int planeSize = phaseRows * phaseColumns;
+        int planeSize = rows(g) * phaseColumns;
+        // input row h = a·sH + rp is row a of the phases (rp, ·): walked by phase, with no divisions
         for (int c = 0; c < g.inChannels; c++) {
-            for (int h = 0; h < g.height; h++) {
-                int src = xOff + (c * g.height + h) * g.width;
-                int dst = pOff + ((c * g.strideH + h % g.strideH) * g.strideW * phaseRows + h / g.strideH) * phaseColumns;
-                if (g.strideW == 2) {
-                    // both phases of the row in one pass over it
-                    int pairs = g.width / 2;
-                    for (int b = 0; b < pairs; b++) {
-                        out[dst + b] = (float) x[src + 2 * b];
-                        out[dst + planeSize + b] = (float) x[src + 2 * b + 1];
-                    }
-                    if (g.width % 2 != 0) {
-                        out[dst + pairs] = (float) x[src + g.width - 1];
-                    }
-                } else {
-                    for (int cp = 0; cp < g.strideW; cp++, dst += planeSize) {
-                        for (int w = cp, b = 0; w < g.width; w += g.strideW, b++) {
-                            out[dst + b] = (float) x[src + w];
-                        }
-                    }
+            for (int rp = 0; rp < g.strideH; rp++) {
+                int src = xOff + (c * g.height + rp) * g.width;
+                int dst = pOff + (c * g.strideH + rp) * g.strideW * planeSize;
+                for (int h = rp; h < g.height; h += g.strideH, src += g.strideH * g.width, dst += phaseColumns) {
+                    splitRow(g, x, src, out, dst, planeSize);
+                }
+            }
+        }
+    }
+
+    /** One input row into its row of each column phase (planes {@code planeSize} apart). */
+    private static void splitRow(ConvGeometry g, double[] x, int src, float[] out, int dst, int planeSize) {
+        if (g.strideW == 2) {
+            // both phases of the row in one pass over it
+            int pairs = g.width / 2;
+            for (int b = 0; b < pairs; b++) {
+                out[dst + b] = (float) x[src + 2 * b];
+                out[dst + planeSize + b] = (float) x[src + 2 * b + 1];
+            }
+            if (g.width % 2 != 0) {
+                out[dst + pairs] = (float) x[src + g.width - 1];
+            }
+        } else {
+            for (int cp = 0; cp < g.strideW; cp++, dst += planeSize) {
+                for (int w = cp, b = 0; w < g.width; w += g.strideW, b++) {
+                    out[dst + b] = (float) x[src + w];
                 }
             }
         }
@@ -83,28 +90,34 @@ final class Phases {
      * @param xOff offset of the image in {@code dx}
      */
     static void merge(ConvGeometry g, float[] phases, int pOff, double[] dx, int xOff) {
-        int phaseRows = rows(g);
         int phaseColumns = columns(g);
-        int planeSize = phaseRows * phaseColumns;
+        int planeSize = rows(g) * phaseColumns;
         for (int c = 0; c < g.inChannels; c++) {
-            for (int h = 0; h < g.height; h++) {
-                int dst = xOff + (c * g.height + h) * g.width;
-                int src = pOff + ((c * g.strideH + h % g.strideH) * g.strideW * phaseRows + h / g.strideH) * phaseColumns;
-                if (g.strideW == 2) {
-                    int pairs = g.width / 2;
-                    for (int b = 0; b < pairs; b++) {
-                        dx[dst + 2 * b] = phases[src + b];
-                        dx[dst + 2 * b + 1] = phases[src + planeSize + b];
-                    }
-                    if (g.width % 2 != 0) {
-                        dx[dst + g.width - 1] = phases[src + pairs];
-                    }
-                } else {
-                    for (int cp = 0; cp < g.strideW; cp++, src += planeSize) {
-                        for (int w = cp, b = 0; w < g.width; w += g.strideW, b++) {
-                            dx[dst + w] = phases[src + b];
-                        }
-                    }
+            for (int rp = 0; rp < g.strideH; rp++) {
+                int dst = xOff + (c * g.height + rp) * g.width;
+                int src = pOff + (c * g.strideH + rp) * g.strideW * planeSize;
+                for (int h = rp; h < g.height; h += g.strideH, dst += g.strideH * g.width, src += phaseColumns) {
+                    mergeRow(g, phases, src, planeSize, dx, dst);
+                }
+            }
+        }
+    }
+
+    /** One row of dx from its row of each column phase (planes {@code planeSize} apart). */
+    private static void mergeRow(ConvGeometry g, float[] phases, int src, int planeSize, double[] dx, int dst) {
+        if (g.strideW == 2) {
+            int pairs = g.width / 2;
+            for (int b = 0; b < pairs; b++) {
+                dx[dst + 2 * b] = phases[src + b];
+                dx[dst + 2 * b + 1] = phases[src + planeSize + b];
+            }
+            if (g.width % 2 != 0) {
+                dx[dst + g.width - 1] = phases[src + pairs];
+            }
+        } else {
+            for (int cp = 0; cp < g.strideW; cp++, src += planeSize) {
+                for (int w = cp, b = 0; w < g.width; w += g.strideW, b++) {
+                    dx[dst + w] = phases[src + b];
                 }
             }
         }
