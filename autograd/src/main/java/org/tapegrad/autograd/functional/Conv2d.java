@@ -32,7 +32,7 @@ import org.tapegrad.autograd.ops.Kernels;
  *   forward:   Y[g]   = W[g] · X[g]            (C_out/G × K)·(K × T), then + b
  *   weight:    dW[g] += G[g] · X[g]ᵀ            (C_out/G × T)·(T × K), summed over bands and images
  *   input:     dX[g]  = W[g]ᵀ · G[g]            (K × C_out/G)·(C_out/G × T), then col2im adds dX onto dx
- *   bias:      db[o]  = Σ_{n,i,j} g[n, o, i, j]
+ *   bias:      db[o]  = Σ_{n,i,j} g[n, o, i, j]    (with dW: summed band by band while the band is in cache)
  * </pre>
  * The transposes are flags to the GEMM, never copies. For short filters ({@link #SHORT_PATCH}) the
  * weight gradient uses {@link ConvProducts} instead: the GEMM would transpose X to pack it, which
@@ -165,12 +165,15 @@ final class Conv2d {
                     double[] dx = savedW == null ? null
                             : inputGradient(g, gd, Kernels.rowMajor(savedW.get()), x.dtype(),
                                     this::uninitializedGradientBuffer);
-                    double[] dw = savedX == null ? null : weightGradient(g, gd, Kernels.rowMajor(savedX.get()),
-                            Kernels.precision(x.dtype()));
+                    boolean biasGrad = needsInputGrad(2);
+                    // the bias gradient is summed along with the weight's, band by band while in cache
+                    double[][] dwdb = savedX == null ? null : weightGradient(g, gd, Kernels.rowMajor(savedX.get()),
+                            Kernels.precision(x.dtype()), biasGrad);
+                    double[] db = dwdb != null ? dwdb[1] : biasGrad ? biasGradient(g, gd) : null;
                     Tensor[] grads = {
                         dx == null ? null : Tensor.wrapExact(dx, x.dtype(), x.shape()),
-                        dw == null ? null : Tensor.wrap(dw, w.dtype(), w.shape()),
-                        needsInputGrad(2) ? Tensor.wrap(biasGradient(g, gd), b.dtype(), b.shape()) : null};
+                        dwdb == null ? null : Tensor.wrap(dwdb[0], w.dtype(), w.shape()),
+                        db == null ? null : Tensor.wrap(db, b.dtype(), b.shape())};
                     recycle(gradOut); // read in full: a later input gradient may take its array
                     return grads;
                 }
@@ -228,44 +231,61 @@ final class Conv2d {
     }
 
     /**
-     * dW, summed band by band: each of a fixed number of partial sums covers a contiguous run of bands,
-     * then the partial sums are added in order.
+     * dW and, if {@code withBias}, db, summed band by band: each of a fixed number of partial sums covers a
+     * contiguous run of bands, then the partial sums are added in order. The bias sums read each band of the
+     * output gradient right after its product has (in cache), instead of in a pass of their own.
      *
      * @param gd the output gradient, row-major; not modified
      * @param x  the input, row-major; not modified
      * @param precision the arithmetic of the band products (the partial sums are added in double)
+     * @return {dW, db}, db null unless {@code withBias}
      */
-    private static double[] weightGradient(ConvGeometry g, double[] gd, double[] x, Precision precision) {
+    private static double[][] weightGradient(ConvGeometry g, double[] gd, double[] x, Precision precision,
+            boolean withBias) {
         Bands bands = new Bands(g);
         boolean floats = bands.floatColumnsForWeight(precision);
         int size = g.outChannels * g.patchSize();
         int partials = Math.max(1, Math.min(Math.min(bands.count, MAX_PARTIALS), PARTIAL_BUDGET / Math.max(size, 1)));
         double[][] sums = new double[partials][];
+        double[][] biasSums = new double[partials][];
         boolean parallel = bands.count * bands.workPerBand() >= 2 * PARALLEL_MIN_WORK;
         Parallelism.parallelFor(0, partials, parallel ? 1 : partials, (from, to) -> {
             Columns cols = Columns.of(bands, floats);
             double[] staging = bands.needsStaging() ? Scratch.staging(bands.outputValues()) : null;
             for (int p = from; p < to; p++) {
                 sums[p] = new double[size];
+                biasSums[p] = withBias ? new double[g.outChannels] : null;
                 int first = (int) ((long) bands.count * p / partials);
                 int end = (int) ((long) bands.count * (p + 1) / partials);
                 for (int unit = first; unit < end; unit++) {
-                    weightGradientBand(g, bands, unit, gd, x, cols, staging, sums[p], precision);
+                    weightGradientBand(g, bands, unit, gd, x, cols, staging, sums[p], biasSums[p], precision);
                 }
             }
         });
-        double[] dw = sums[0];
-        for (int p = 1; p < partials; p++) {
-            double[] s = sums[p];
-            for (int i = 0; i < size; i++) {
-                dw[i] += s[i];
+        return new double[][] {sumInOrder(sums), withBias ? sumInOrder(biasSums) : null};
+    }
+
+    /** {@code parts[0] + parts[1] + …}, element by element, into {@code parts[0]}. */
+    private static double[] sumInOrder(double[][] parts) {
+        double[] total = parts[0];
+        for (int p = 1; p < parts.length; p++) {
+            double[] s = parts[p];
+            for (int i = 0; i < total.length; i++) {
+                total[i] += s[i];
             }
         }
-        return dw;
+        return total;
+    }
+
+    /** {@code db[at + o] += Σ_t src[off + o·ld + t]} for o &lt; rows, t &lt; length. */
+    private static void addRowSums(double[] src, int off, int ld, int rows, int length, double[] db, int at) {
+        for (int o = 0; o < rows; o++) {
+            db[at + o] += Kernels.sum(src, off + o * ld, off + o * ld + length);
+        }
     }
 
     private static void weightGradientBand(ConvGeometry g, Bands bands, int unit, double[] gd, double[] x,
-            Columns cols, double[] staging, double[] dw, Precision precision) {
+            Columns cols, double[] staging, double[] dw, double[] db, Precision precision) {
         Band unitBand = bands.band(unit);
         int band = unitBand.columns();
         int bandStart = unitBand.outputOffset();
@@ -277,15 +297,25 @@ final class Conv2d {
             int gOff = bandStart + grp * outPerGroup * plane;
             int colsOff = grp * k * band;
             int dwOff = grp * outPerGroup * k;
+            int dbOff = grp * outPerGroup;
             if (k <= SHORT_PATCH) {
                 // one image per band (see Bands): its rows are `plane` apart in gd
                 ConvProducts.accumulateTransposed(outPerGroup, k, band, gd, gOff, plane, cols.doubles(), colsOff,
                         band, dw, dwOff);
+                if (db != null) {
+                    addRowSums(gd, gOff, plane, outPerGroup, band, db, dbOff);
+                }
             } else if (!bands.needsStaging()) {
                 cols.multiply(precision, outPerGroup, k, band, gd, gOff, false, colsOff, true, dw, dwOff, true);
+                if (db != null) {
+                    addRowSums(gd, gOff, plane, outPerGroup, band, db, dbOff);
+                }
             } else {
                 bands.gather(gd, gOff, outPerGroup, unitBand, staging);
                 cols.multiply(precision, outPerGroup, k, band, staging, 0, false, colsOff, true, dw, dwOff, true);
+                if (db != null) {
+                    addRowSums(staging, 0, band, outPerGroup, band, db, dbOff);
+                }
             }
         }
     }

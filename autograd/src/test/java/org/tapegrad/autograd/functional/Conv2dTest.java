@@ -170,6 +170,35 @@ class Conv2dTest {
     }
 
     @Test
+    void theBiasGradientIsTheSumOfTheOutputGradientWithOrWithoutTheWeights() {
+        // with the weight's gradient the bias sums ride along band by band (each path: ConvProducts for a short
+        // filter, a GEMM on one image per band, staged bands of several images, images cut into bands);
+        // without it they take a pass of their own
+        int[][] shapes = {{3, 1, 9, 9, 4, 3}, {1, 8, 20, 20, 5, 3}, {6, 8, 6, 6, 5, 3}, {1, 4, 200, 96, 3, 3}};
+        for (int[] s : shapes) {
+            Generator gen = new Generator(31 + s[1]);
+            Tensor x = uniform(gen, s[0], s[1], s[2], s[3]);
+            Tensor w = uniform(gen, s[4], s[1], s[5], s[5]);
+            Tensor g = uniform(gen, Functional.conv2d(x, w, null, 1, 1).shape());
+            double[] gs = g.toDoubleArray();
+            int plane = g.size(2) * g.size(3);
+            double[] expected = new double[s[4]];
+            for (int i = 0; i < gs.length; i++) {
+                expected[i / plane % s[4]] += gs[i];
+            }
+            for (boolean weightGrad : new boolean[] {true, false}) {
+                Tensor wi = w.detach().requiresGrad(weightGrad);
+                Tensor b = uniform(gen, s[4]).requiresGrad(true);
+                Functional.conv2d(x, wi, b, 1, 1).backward(g);
+                for (int o = 0; o < s[4]; o++) {
+                    assertEquals(expected[o], b.grad().toDoubleArray()[o], 1e-12 * gs.length,
+                            "channel " + o + " of " + java.util.Arrays.toString(s) + ", weight grad " + weightGrad);
+                }
+            }
+        }
+    }
+
+    @Test
     void onlyTheInputsThatRequireGradReceiveOne() {
         Generator gen = new Generator(4);
         Tensor image = uniform(gen, 1, 3, 5, 5); // like the seed's input image
