@@ -71,9 +71,9 @@ import org.tapegrad.autograd.ops.Kernels;
  * {@link Columns}), so that its values are converted once instead of again while packing; likewise the
  * input gradient's product writes floats, which col2im sums in float, as PyTorch sums them
  * ({@link ColumnGradient}). For strided convolutions of small images both go through the input's
- * {@link Phases}, in which the strided rows are contiguous. The rest (the sum of the weight gradient's partial sums, and col2im's sums
- * where the products do not pack float panels) is in double, rounded once at the end, band by band while
- * in cache.
+ * {@link Phases}, in which the strided rows are contiguous. The rest (the sum of the weight gradient's
+ * partial sums, and col2im's sums where the products do not pack float panels) is in double, rounded
+ * once at the end, band by band while in cache.
  */
 final class Conv2d {
     private static final String OP = "conv2d";
@@ -731,7 +731,10 @@ final class Conv2d {
         private final float[] floats;
         /** The run's images, summed in float; null for doubles. */
         private final float[] runSums;
-        /** The input gradient, row-major (N, C_in, H, W), zero where no run has written yet. */
+        /**
+         * The input gradient, row-major (N, C_in, H, W): in doubles zero at first and added onto; in floats
+         * of arbitrary values at first (a recycled buffer), each run's images overwritten by {@link #endRun}.
+         */
         private final double[] dx;
         /** The current run's first image. */
         private int firstImage;
@@ -744,7 +747,7 @@ final class Conv2d {
             this.dx = dx;
         }
 
-        /** This thread's buffers for {@code bands}, in floats or in doubles, adding onto {@code dx}. */
+        /** This thread's buffers for {@code bands}, in floats or in doubles, for computing {@code dx}. */
         static ColumnGradient of(Bands bands, boolean floats, double[] dx) {
             if (!floats) {
                 return new ColumnGradient(bands, Scratch.columns(bands.columnValues()), null, null, dx);
