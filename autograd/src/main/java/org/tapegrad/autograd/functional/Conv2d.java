@@ -573,21 +573,18 @@ final class Conv2d {
                     && Gemm.packsSinglePanels(g.patchSize(), band(0).columns(), g.outPerGroup());
         }
 
-        /**
-         * Adds the band's column-matrix gradient {@code dcols} (all groups) onto {@code dx}, image by image;
-         * {@code dx} holds images from {@code firstImage} on.
-         */
-        void col2im(Band band, double[] dcols, double[] dx, int firstImage) {
+        /** Adds the band's column-matrix gradient {@code dcols} (all groups) onto {@code dx}, image by image. */
+        void col2im(Band band, double[] dcols, double[] dx) {
             int segment = band.columnsPerImage();
             for (int m = 0; m < band.images(); m++) {
                 Im2col.col2im(g, dcols, m * segment, band.columns(), band.firstRow(), band.endRow(), dx,
-                        (band.image() + m - firstImage) * g.inImage());
+                        (band.image() + m) * g.inImage());
             }
         }
 
         /**
-         * {@link #col2im(Band, double[], double[], int)} in floats; if {@link #phased}, {@code sums} holds the
-         * images' {@link Phases} instead of their pixels.
+         * {@link #col2im(Band, double[], double[])} in floats, into {@code sums}, which holds the images from
+         * {@code firstImage} on: their {@link Phases} if {@link #phased}, else their pixels.
          */
         void col2im(Band band, float[] dcols, float[] sums, int firstImage) {
             int segment = band.columnsPerImage();
@@ -781,7 +778,7 @@ final class Conv2d {
             if (floats != null) {
                 bands.col2im(band, floats, runSums, firstImage);
             } else {
-                bands.col2im(band, doubles, dx, 0);
+                bands.col2im(band, doubles, dx);
             }
         }
 
@@ -825,42 +822,41 @@ final class Conv2d {
 
         static double[] columns(int size) {
             Scratch s = OF_THREAD.get();
-            if (s.columns.length < size) {
-                s.columns = new double[size];
-            }
+            s.columns = atLeast(s.columns, size);
             return s.columns;
         }
 
         static float[] floatColumns(int size) {
             Scratch s = OF_THREAD.get();
-            if (s.floatColumns.length < size) {
-                s.floatColumns = new float[size];
-            }
+            s.floatColumns = atLeast(s.floatColumns, size);
             return s.floatColumns;
         }
 
         static float[] floatImages(int size) {
             Scratch s = OF_THREAD.get();
-            if (s.floatImages.length < size) {
-                s.floatImages = new float[size];
-            }
+            s.floatImages = atLeast(s.floatImages, size);
             return s.floatImages;
         }
 
         static float[] phases(int size) {
             Scratch s = OF_THREAD.get();
-            if (s.phases.length < size) {
-                s.phases = new float[size];
-            }
+            s.phases = atLeast(s.phases, size);
             return s.phases;
         }
 
         static double[] staging(int size) {
             Scratch s = OF_THREAD.get();
-            if (s.staging.length < size) {
-                s.staging = new double[size];
-            }
+            s.staging = atLeast(s.staging, size);
             return s.staging;
+        }
+
+        /** {@code kept}, or a larger array when it holds fewer than {@code size} values. */
+        private static double[] atLeast(double[] kept, int size) {
+            return kept.length >= size ? kept : new double[size];
+        }
+
+        private static float[] atLeast(float[] kept, int size) {
+            return kept.length >= size ? kept : new float[size];
         }
     }
 }
