@@ -79,12 +79,30 @@ public abstract class Node {
      * The rule must read each element of {@code gradOutput} before writing the same element.
      */
     protected final double[] elementwiseGradientBuffer(Tensor gradOutput) {
-        if (gradOutput == ownedGradient && gradOutput.isContiguous() && gradOutput.storageOffset() == 0
-                && gradOutput.storageArray().length == gradOutput.numel()) {
+        if (isOwnedAndWhole(gradOutput)) {
             gradOutput.storage().bumpVersion(); // about to be overwritten in place
             return gradOutput.storageArray();
         }
         return new double[gradOutput.numel()];
+    }
+
+    /**
+     * {@link #elementwiseGradientBuffer} for a float32 rule that computes in floats: {@code gradOutput}'s
+     * own float array when the engine owns it (its double copy, if any, is dropped), otherwise a new
+     * array of {@code gradOutput.numel()} floats. The rule must read each element of
+     * {@code gradOutput.storageFloats()} before writing the same element, and return the result with
+     * {@link Tensor#wrapFloats}.
+     */
+    protected final float[] elementwiseFloatGradientBuffer(Tensor gradOutput) {
+        if (isOwnedAndWhole(gradOutput) && gradOutput.dtype() == DType.FLOAT32) {
+            return gradOutput.storage().overwriteFloats();
+        }
+        return new float[gradOutput.numel()];
+    }
+
+    private boolean isOwnedAndWhole(Tensor gradOutput) {
+        return gradOutput == ownedGradient && gradOutput.isContiguous() && gradOutput.storageOffset() == 0
+                && gradOutput.storage().length() == gradOutput.numel();
     }
 
     /**
@@ -104,8 +122,8 @@ public abstract class Node {
      * @throws IllegalStateException (from the engine, after backward) if a returned gradient shares the array
      */
     protected final void recycle(Tensor gradOutput) {
-        if (gradOutput == ownedGradient && gradOutput.isContiguous() && gradOutput.storageOffset() == 0
-                && gradOutput.storageArray().length == gradOutput.numel()) {
+        // only a double array is recycled; one held as floats alone is left to the garbage collector
+        if (isOwnedAndWhole(gradOutput) && gradOutput.storage().doublesIfMade() != null) {
             gradOutput.storage().bumpVersion(); // its values are about to change
             recycled = gradOutput.storageArray();
         }
@@ -184,7 +202,7 @@ public abstract class Node {
             double[] array = recycled;
             recycled = null;
             for (Tensor g : grads) {
-                if (g != null && g.storageArray() == array) {
+                if (g != null && g.storage().doublesIfMade() == array) {
                     throw new IllegalStateException(name + ": backward recycled the output gradient but returned "
                             + "a gradient over its memory");
                 }

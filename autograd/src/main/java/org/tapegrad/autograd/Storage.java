@@ -7,25 +7,47 @@ import java.util.concurrent.atomic.AtomicLong;
  * it shares. In-place operations bump the version; a node that saved a tensor for backward compares the
  * version it saw with the current one (see {@link SavedTensor}).
  *
- * <p>A float32 storage can also keep its values as {@code float}s ({@link #floats}), made on demand
- * for the matrix products and kept until the next in-place change: half the bytes to stream, and no
- * conversion while packing single-precision panels.
+ * <p>The elements are kept as {@code double}s, as {@code float}s (float32 only), or both:
+ * <ul>
+ *   <li>A storage made from doubles ({@link #Storage(double[])}) keeps them; its float copy
+ *       ({@link #floats}) is made on demand for single-precision kernels and kept until the next in-place
+ *       change.</li>
+ *   <li>A storage made from floats ({@link #ofFloats}), the output of a float32 kernel, keeps only them
+ *       until a double kernel asks for {@link #doubles}: half the bytes to write, zero and stream, and no
+ *       rounding pass. The double copy, once made, is kept; the values are floats, so it is exact.</li>
+ * </ul>
+ * Invariant: while {@link #data} is non-null it holds the current values; while it is null,
+ * {@link #floats} does. An in-place change through the double array ({@link #bumpVersion}) makes the
+ * float copy stale; one through the float array ({@link #overwriteFloats}) drops the double copy.
  */
 final class Storage {
     private static final AtomicLong CREATED = new AtomicLong();
 
-    final double[] data;
+    /** The values as doubles; null while only {@link #floats} holds them. */
+    private double[] data;
+    /** The values as floats, current when {@link #floatsVersion} is the version; null until made. */
+    private float[] floats;
+    private int floatsVersion;
+    private final int length;
     /** Position in the order in which storages were created (see {@link #createdAfter}). */
     private final long serial = CREATED.incrementAndGet();
     /** How many {@link Tensor} objects have been made over this storage (the tensor and its views). */
     private int tensors;
     private int version;
-    /** {@link #data} as floats, as of version {@link #floatsVersion}; null until asked for. */
-    private float[] floats;
-    private int floatsVersion;
 
     Storage(double[] data) {
         this.data = data;
+        this.length = data.length;
+    }
+
+    private Storage(float[] floats) {
+        this.floats = floats;
+        this.length = floats.length;
+    }
+
+    /** A storage holding {@code floats} only (a float32 tensor's values), owned from now on. */
+    static Storage ofFloats(float[] floats) {
+        return new Storage(floats);
     }
 
     /** The serial of the latest storage created so far. */
@@ -52,25 +74,78 @@ final class Storage {
         return version;
     }
 
-    void bumpVersion() {
-        version++;
+    /** The number of elements. */
+    int length() {
+        return length;
     }
 
     /**
-     * The elements as {@code float}s, {@code floats[i] == (float) data[i]}: made on the first call and
-     * again after each in-place change (a new version), otherwise the same array; a refresh overwrites
-     * it. Only meaningful for a float32 storage, whose values are floats, so the copy is exact. Callers
-     * must not modify it.
+     * Records an in-place change made through {@link #doubles()}: the float copy is stale from now on.
+     * The double array is made first if it does not exist yet, so that it holds the values to change.
+     */
+    void bumpVersion() {
+        doubles();
+        version++;
+    }
+
+    /** Element {@code i}, from whichever array holds the current values (nothing is made). */
+    double get(int i) {
+        return data != null ? data[i] : floats[i];
+    }
+
+    /** The double array if it has been made, else null (nothing is made). */
+    double[] doublesIfMade() {
+        return data;
+    }
+
+    /** Whether the current values are held as floats, so that {@link #floats} costs nothing. */
+    boolean hasFloats() {
+        return floats != null && (data == null || floatsVersion == version);
+    }
+
+    /**
+     * The elements as doubles: the array itself, made from the floats (exactly) on the first call of a
+     * storage made from floats, and kept.
+     */
+    double[] doubles() {
+        if (data == null) {
+            double[] d = new double[length];
+            for (int i = 0; i < length; i++) {
+                d[i] = floats[i];
+            }
+            data = d;
+            floatsVersion = version;
+        }
+        return data;
+    }
+
+    /**
+     * The elements as {@code float}s, {@code floats[i] == (float) doubles()[i]}: the array itself for a
+     * storage made from floats; otherwise made on the first call and again after each in-place change (a
+     * new version), else the same array; a refresh overwrites it. Only meaningful for a float32 storage,
+     * whose values are floats, so the copy is exact. Callers must not modify it.
      */
     float[] floats() {
-        if (floats == null || floatsVersion != version) {
-            float[] copy = floats != null ? floats : new float[data.length]; // refreshed in place
-            for (int i = 0; i < data.length; i++) {
+        if (!hasFloats()) {
+            float[] copy = floats != null ? floats : new float[length]; // refreshed in place
+            for (int i = 0; i < length; i++) {
                 copy[i] = (float) data[i];
             }
             floats = copy;
             floatsVersion = version;
         }
         return floats;
+    }
+
+    /**
+     * The float array, for an in-place change that reads each element before writing it: the values are
+     * current when returned, the double copy is dropped, and the version is bumped.
+     */
+    float[] overwriteFloats() {
+        float[] f = floats();
+        data = null;
+        version++;
+        floatsVersion = version;
+        return f;
     }
 }

@@ -95,6 +95,24 @@ public final class Tensor {
         return new Tensor(new Storage(data), s, Shapes.contiguousStrides(s), 0, dtype);
     }
 
+    /**
+     * Wraps {@code values} as a contiguous float32 tensor <em>without copying</em>: the output of a float32
+     * kernel. The tensor keeps the floats and makes a double copy only when a double kernel asks for
+     * {@link #storageArray()}.
+     *
+     * @param values not modified, owned by the tensor from now on
+     * @throws ShapeException if {@code values.length} is not the number of elements of {@code shape}
+     */
+    public static Tensor wrapFloats(float[] values, int... shape) {
+        int[] s = shape.clone();
+        int n = Shapes.numel("tensor", s);
+        if (values.length != n) {
+            throw new ShapeException("tensor: " + values.length + " values cannot fill shape " + Shapes.format(s)
+                    + " (" + n + " elements)");
+        }
+        return new Tensor(Storage.ofFloats(values), s, Shapes.contiguousStrides(s), 0, DType.FLOAT32);
+    }
+
     /** A float64 tensor holding a copy of {@code data}, with the given shape. */
     public static Tensor of(double[] data, int... shape) {
         return wrap(data.clone(), DType.FLOAT64, shape);
@@ -313,24 +331,35 @@ public final class Tensor {
             throw new IllegalStateException("item: a tensor with " + numel() + " elements (shape "
                     + Shapes.format(shape) + ") cannot be converted to a scalar");
         }
-        return storage.data[offset];
+        return storage.get(offset);
     }
 
     /** The element at the given index (one index per dimension). */
     public double get(int... index) {
-        return storage.data[offsetOf("get", index)];
+        return storage.get(offsetOf("get", index));
     }
 
     /** The elements in row-major order, as a new array. */
     public double[] toDoubleArray() {
-        if (isContiguous()) {
-            return Arrays.copyOfRange(storage.data, offset, offset + numel());
+        if (isContiguous() && storage.hasFloats()) {
+            float[] f = storage.floats();
+            double[] d = new double[numel()];
+            for (int i = 0; i < d.length; i++) {
+                d[i] = f[offset + i];
+            }
+            return d;
         }
-        return StridedLoop.gather(storage.data, offset, shape, strides, numel());
+        if (isContiguous()) {
+            return Arrays.copyOfRange(storage.doubles(), offset, offset + numel());
+        }
+        return StridedLoop.gather(storage.doubles(), offset, shape, strides, numel());
     }
 
     /** The elements in row-major order, rounded to float. */
     public float[] toFloatArray() {
+        if (isContiguous() && storage.hasFloats()) {
+            return Arrays.copyOfRange(storage.floats(), offset, offset + numel());
+        }
         double[] d = toDoubleArray();
         float[] f = new float[d.length];
         for (int i = 0; i < d.length; i++) {
@@ -360,10 +389,20 @@ public final class Tensor {
     /**
      * The storage array itself, not a copy. Kernels read it together with {@link #storageOffset()} and
      * {@link #strides()}; only the creator of a fresh tensor may write to it (an in-place change made
-     * any other way must bump the storage's version, or {@link #storageFloats()} would go stale).
+     * any other way must bump the storage's version, or {@link #storageFloats()} would go stale). For a
+     * tensor made from floats ({@link #wrapFloats}) the first call makes the array, exactly, and keeps it.
      */
     public double[] storageArray() {
-        return storage.data;
+        return storage.doubles();
+    }
+
+    /**
+     * Whether {@link #storageFloats()} costs nothing: the storage holds its current values as floats (a
+     * float32 kernel's output, or a float copy already made). Float32 kernels read floats when this holds
+     * and may read either otherwise.
+     */
+    public boolean hasStorageFloats() {
+        return storage.hasFloats();
     }
 
     /**
@@ -431,10 +470,10 @@ public final class Tensor {
                 hi += extent;
             }
         }
-        if (!empty && (lo < 0 || hi >= storage.data.length)) {
+        if (!empty && (lo < 0 || hi >= storage.length())) {
             throw new IllegalArgumentException("asStrided: view of shape " + Shapes.format(newShape) + " with strides "
                     + Arrays.toString(newStrides) + " at offset " + newOffset + " reaches outside a storage of "
-                    + storage.data.length + " elements");
+                    + storage.length() + " elements");
         }
         return new Tensor(storage, newShape.clone(), newStrides.clone(), newOffset, dtype);
     }
