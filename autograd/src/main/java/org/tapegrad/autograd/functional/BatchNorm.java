@@ -75,18 +75,25 @@ final class BatchNorm {
         validate(x, runningMean, runningVar, weight, bias, training, eps);
         int[] shape = x.shape();
         int channels = shape[1];
-        int batch = shape[0];
-        int inner = valuesPerImage(shape);
-        int count = batch * inner;
+        Segments segments = new Segments(shape[0], channels, valuesPerImage(shape));
+        int count = segments.perChannel();
         boolean batchStats = training || runningMean == null;
-        double[] xd = Kernels.rowMajor(x);
+        // a float32 input held as floats is read and written as floats: the same values, half the bytes
+        float[] xf = Kernels.isWholeFloats(x) ? x.storageFloats() : null;
+        double[] xd = xf == null ? Kernels.rowMajor(x) : null;
         double[] gamma = weight == null ? null : Kernels.rowMajor(weight);
         double[] beta = bias == null ? null : Kernels.rowMajor(bias);
         double[] mean = new double[channels];
         double[] invstd = new double[channels];
         if (batchStats) {
             double[] squares = new double[channels];
-            batchStatistics(xd, new Segments(batch, channels, inner), mean, squares);
+            if (xf != null) {
+                batchStatistics(segments, (from, to) -> Kernels.sum(xf, from, to),
+                        (from, to, m) -> squaredDeviations(xf, from, to, m), mean, squares);
+            } else {
+                batchStatistics(segments, (from, to) -> Kernels.sum(xd, from, to),
+                        (from, to, m) -> squaredDeviations(xd, from, to, m), mean, squares);
+            }
             for (int c = 0; c < channels; c++) {
                 mean[c] = x.dtype().round(mean[c]);
                 invstd[c] = x.dtype().round(1.0 / Math.sqrt(squares[c] / count + eps));
@@ -102,22 +109,36 @@ final class BatchNorm {
                 invstd[c] = 1.0 / Math.sqrt(rv[c] + eps);
             }
         }
-        double[] out = new double[xd.length];
-        Segments segments = new Segments(batch, channels, inner);
-        Parallelism.parallelFor(0, segments.count, segments.minChunk(), (from, to) -> {
-            for (int unit = from; unit < to; unit++) {
-                int c = segments.channel(unit);
-                double alpha = gamma == null ? invstd[c] : invstd[c] * gamma[c];
-                double shift = (beta == null ? 0.0 : beta[c]) - mean[c] * alpha;
-                int start = segments.start(unit);
-                int end = segments.end(unit);
+        double[] alpha = new double[channels];
+        double[] shift = new double[channels];
+        for (int c = 0; c < channels; c++) {
+            alpha[c] = gamma == null ? invstd[c] : invstd[c] * gamma[c];
+            shift[c] = (beta == null ? 0.0 : beta[c]) - mean[c] * alpha[c];
+        }
+        Tensor result;
+        if (xf != null) {
+            float[] out = new float[xf.length];
+            segments.forEach((c, start, end) -> {
+                double a = alpha[c];
+                double b = shift[c];
                 for (int i = start; i < end; i++) {
-                    out[i] = xd[i] * alpha + shift;
+                    out[i] = (float) (xf[i] * a + b);
                 }
-                Kernels.round(x.dtype(), out, start, end);
-            }
-        });
-        Tensor result = Tensor.wrapExact(out, x.dtype(), shape);
+            });
+            result = Tensor.wrapFloats(out, shape);
+        } else {
+            double[] out = new double[xd.length];
+            DType type = x.dtype();
+            segments.forEach((c, start, end) -> {
+                double a = alpha[c];
+                double b = shift[c];
+                for (int i = start; i < end; i++) {
+                    out[i] = xd[i] * a + b;
+                }
+                Kernels.round(type, out, start, end);
+            });
+            result = Tensor.wrapExact(out, type, shape);
+        }
         if (Autograd.needsGrad(x, weight, bias)) {
             Autograd.record(result, new Node(OP, x, weight, bias) {
                 final SavedTensor savedX = batchStats || needsInputGrad(1) ? save(x) : null;
@@ -125,21 +146,56 @@ final class BatchNorm {
 
                 @Override
                 protected Tensor[] backward(Tensor gradOut) {
-                    double[] gd = Kernels.rowMajor(gradOut);
-                    double[] xs = savedX == null ? null : Kernels.rowMajor(savedX.get());
+                    Tensor xs = savedX == null ? null : savedX.get();
                     double[] gm = savedWeight == null ? null : Kernels.rowMajor(savedWeight.get());
+                    double[] scale = new double[channels];
+                    for (int c = 0; c < channels; c++) {
+                        scale[c] = gm == null ? invstd[c] : gm[c] * invstd[c];
+                    }
                     double[] sumG = new double[channels];
                     double[] sumGCentred = new double[channels];
-                    if (xs != null || needsInputGrad(2)) {
-                        gradientSums(gd, xs, mean, new Segments(batch, channels, inner), sumG, sumGCentred);
-                    }
                     Tensor dx = null;
-                    if (needsInputGrad(0)) {
-                        // may be gd itself (an owned gradient): each element of g is read before it is written
-                        double[] dxd = elementwiseGradientBuffer(gradOut);
-                        inputGradient(gd, xs, gm, mean, invstd, sumG, sumGCentred, batchStats,
-                                new Segments(batch, channels, inner), x.dtype(), dxd);
-                        dx = Tensor.wrapExact(dxd, x.dtype(), shape);
+                    if (Kernels.isWholeFloats(gradOut) && (xs == null || Kernels.isWholeFloats(xs))) {
+                        float[] gd = gradOut.storageFloats();
+                        float[] xsf = xs == null ? null : xs.storageFloats();
+                        if (xs != null || needsInputGrad(2)) {
+                            SegmentGradientSums sums = xsf == null
+                                    ? (from, to, m, pair) -> onlyGradientSum(Kernels.sum(gd, from, to), pair)
+                                    : (from, to, m, pair) -> gradientAndCentredProductSums(gd, xsf, from, to, m, pair);
+                            gradientSums(segments, sums, mean, sumG, sumGCentred);
+                        }
+                        if (needsInputGrad(0)) {
+                            // may be gd itself (an owned gradient): each element of g is read before it is written
+                            float[] dxf = elementwiseFloatGradientBuffer(gradOut);
+                            InputGradient rule = new InputGradient(mean, invstd, scale, sumG, sumGCentred, count);
+                            segments.forEach(batchStats ? (c, start, end) -> rule.batch(c, gd, xsf, dxf, start, end)
+                                    : (c, start, end) -> rule.running(c, gd, dxf, start, end));
+                            dx = Tensor.wrapFloats(dxf, shape);
+                        }
+                    } else {
+                        double[] gd = Kernels.rowMajor(gradOut);
+                        double[] xsd = xs == null ? null : Kernels.rowMajor(xs);
+                        if (xs != null || needsInputGrad(2)) {
+                            SegmentGradientSums sums = xsd == null
+                                    ? (from, to, m, pair) -> onlyGradientSum(Kernels.sum(gd, from, to), pair)
+                                    : (from, to, m, pair) -> gradientAndCentredProductSums(gd, xsd, from, to, m, pair);
+                            gradientSums(segments, sums, mean, sumG, sumGCentred);
+                        }
+                        if (needsInputGrad(0)) {
+                            // may be gd itself (an owned gradient): each element of g is read before it is written
+                            double[] dxd = elementwiseGradientBuffer(gradOut);
+                            InputGradient rule = new InputGradient(mean, invstd, scale, sumG, sumGCentred, count);
+                            DType type = x.dtype();
+                            segments.forEach((c, start, end) -> {
+                                if (batchStats) {
+                                    rule.batch(c, gd, xsd, dxd, start, end);
+                                } else {
+                                    rule.running(c, gd, dxd, start, end);
+                                }
+                                Kernels.round(type, dxd, start, end);
+                            });
+                            dx = Tensor.wrapExact(dxd, x.dtype(), shape);
+                        }
                     }
                     Tensor dWeight = null;
                     if (needsInputGrad(1)) {
@@ -157,6 +213,30 @@ final class BatchNorm {
         return result;
     }
 
+    /** A sum over one segment [from, to) of the input. */
+    @FunctionalInterface
+    private interface SegmentSum {
+        double over(int from, int to);
+    }
+
+    /** A sum over one segment [from, to) of the input, of its deviations from the channel's mean m. */
+    @FunctionalInterface
+    private interface SegmentDeviationSum {
+        double over(int from, int to, double m);
+    }
+
+    /** Σg and Σg·(x − m) over one segment [from, to), into {@code sums[0]} and {@code sums[1]}. */
+    @FunctionalInterface
+    private interface SegmentGradientSums {
+        void over(int from, int to, double m, double[] sums);
+    }
+
+    /** The work on one segment [start, end) of channel c. */
+    @FunctionalInterface
+    private interface SegmentAction {
+        void run(int c, int start, int end);
+    }
+
     /**
      * Per channel: the mean, and the sum of squared deviations from it (two passes, for accuracy). Each
      * pass sums every segment on its own, then each channel's segments in order.
@@ -164,11 +244,12 @@ final class BatchNorm {
      * @param mean    modified: receives Σx/M
      * @param squares modified: receives Σ(x − μ)²
      */
-    private static void batchStatistics(double[] x, Segments segments, double[] mean, double[] squares) {
+    private static void batchStatistics(Segments segments, SegmentSum sum, SegmentDeviationSum deviations,
+            double[] mean, double[] squares) {
         double[] partial = new double[segments.count];
         Parallelism.parallelFor(0, segments.count, segments.minChunk(), (from, to) -> {
             for (int unit = from; unit < to; unit++) {
-                partial[unit] = Kernels.sum(x, segments.start(unit), segments.end(unit));
+                partial[unit] = sum.over(segments.start(unit), segments.end(unit));
             }
         });
         segments.sumPerChannel(partial, mean);
@@ -178,7 +259,7 @@ final class BatchNorm {
         }
         Parallelism.parallelFor(0, segments.count, segments.minChunk(), (from, to) -> {
             for (int unit = from; unit < to; unit++) {
-                partial[unit] = squaredDeviations(x, segments.start(unit), segments.end(unit),
+                partial[unit] = deviations.over(segments.start(unit), segments.end(unit),
                         mean[segments.channel(unit)]);
             }
         });
@@ -209,14 +290,38 @@ final class BatchNorm {
         return (s0 + s1) + (s2 + s3);
     }
 
+    /** {@link #squaredDeviations(double[], int, int, double)} of floats, in double: the same value. */
+    private static double squaredDeviations(float[] x, int from, int to, double m) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = from;
+        for (; i + 4 <= to; i += 4) {
+            double d0 = x[i] - m;
+            double d1 = x[i + 1] - m;
+            double d2 = x[i + 2] - m;
+            double d3 = x[i + 3] - m;
+            s0 += d0 * d0;
+            s1 += d1 * d1;
+            s2 += d2 * d2;
+            s3 += d3 * d3;
+        }
+        for (; i < to; i++) {
+            double d = x[i] - m;
+            s0 += d * d;
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
     /**
      * Σ g[i] and Σ g[i]·(x[i] − m) over [from, to) in one pass, each with four partial sums (see
      * {@link Kernels#sum}).
      *
-     * @param sums modified: receives the two sums at {@code sums[at]} and {@code sums[at + 1]}
+     * @param sums modified: receives the two sums at {@code sums[0]} and {@code sums[1]}
      */
     private static void gradientAndCentredProductSums(double[] g, double[] x, int from, int to, double m,
-            double[] sums, int at) {
+            double[] sums) {
         double g0 = 0;
         double g1 = 0;
         double g2 = 0;
@@ -240,8 +345,49 @@ final class BatchNorm {
             g0 += g[i];
             s0 += g[i] * (x[i] - m);
         }
-        sums[at] = (g0 + g1) + (g2 + g3);
-        sums[at + 1] = (s0 + s1) + (s2 + s3);
+        sums[0] = (g0 + g1) + (g2 + g3);
+        sums[1] = (s0 + s1) + (s2 + s3);
+    }
+
+    /** Σg alone into {@code sums[0]}, and 0 for Σg·(x − m): without x it is not needed. */
+    private static void onlyGradientSum(double sumG, double[] sums) {
+        sums[0] = sumG;
+        sums[1] = 0;
+    }
+
+    /** {@link #gradientAndCentredProductSums(double[], double[], int, int, double, double[])} of floats, in double. */
+    private static void gradientAndCentredProductSums(float[] g, float[] x, int from, int to, double m,
+            double[] sums) {
+        double g0 = 0;
+        double g1 = 0;
+        double g2 = 0;
+        double g3 = 0;
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = from;
+        for (; i + 4 <= to; i += 4) {
+            double gi0 = g[i];
+            double gi1 = g[i + 1];
+            double gi2 = g[i + 2];
+            double gi3 = g[i + 3];
+            g0 += gi0;
+            g1 += gi1;
+            g2 += gi2;
+            g3 += gi3;
+            s0 += gi0 * (x[i] - m);
+            s1 += gi1 * (x[i + 1] - m);
+            s2 += gi2 * (x[i + 2] - m);
+            s3 += gi3 * (x[i + 3] - m);
+        }
+        for (; i < to; i++) {
+            double gi = g[i];
+            g0 += gi;
+            s0 += gi * (x[i] - m);
+        }
+        sums[0] = (g0 + g1) + (g2 + g3);
+        sums[1] = (s0 + s1) + (s2 + s3);
     }
 
     /** running ← (1 − f)·running + f·batch statistic, in place and outside the tape (bumps their version). */
@@ -260,28 +406,22 @@ final class BatchNorm {
     }
 
     /**
-     * Per channel: Σ g and Σ g·(x − μ) (the latter only when x is given), segment by segment, then each
-     * channel's segments in order.
+     * Per channel: Σ g and Σ g·(x − μ) (the latter only when the segment sums give it), segment by
+     * segment, then each channel's segments in order.
      *
      * @param sumG        modified
      * @param sumGCentred modified
      */
-    private static void gradientSums(double[] g, double[] x, double[] mean, Segments segments, double[] sumG,
+    private static void gradientSums(Segments segments, SegmentGradientSums sums, double[] mean, double[] sumG,
             double[] sumGCentred) {
         double[] partialG = new double[segments.count];
         double[] partialCentred = new double[segments.count];
         Parallelism.parallelFor(0, segments.count, segments.minChunk(), (from, to) -> {
-            double[] sums = new double[2];
+            double[] pair = new double[2];
             for (int unit = from; unit < to; unit++) {
-                int start = segments.start(unit);
-                int end = segments.end(unit);
-                if (x == null) {
-                    partialG[unit] = Kernels.sum(g, start, end);
-                } else {
-                    gradientAndCentredProductSums(g, x, start, end, mean[segments.channel(unit)], sums, 0);
-                    partialG[unit] = sums[0];
-                    partialCentred[unit] = sums[1];
-                }
+                sums.over(segments.start(unit), segments.end(unit), mean[segments.channel(unit)], pair);
+                partialG[unit] = pair[0];
+                partialCentred[unit] = pair[1];
             }
         });
         segments.sumPerChannel(partialG, sumG);
@@ -290,34 +430,61 @@ final class BatchNorm {
 
     /**
      * dx per channel c: with batch statistics {@code (g − (x − μ)·Σg(x − μ)/(M·σ²) − Σg/M)·γ/σ}, else
-     * {@code g·γ/σ} (σ = 1/invstd; γ = 1 without a weight), rounded to {@code type}.
-     *
-     * @param dx modified; may be {@code g} itself, since each element of g is read before it is written
+     * {@code g·γ/σ} (σ = 1/invstd; γ = 1 without a weight; {@code scale = γ/σ}), in double, for doubles
+     * and for floats (rounded once, when stored). dx may be g itself: each element of g is read before
+     * it is written.
      */
-    private static void inputGradient(double[] g, double[] x, double[] gamma, double[] mean, double[] invstd,
-            double[] sumG, double[] sumGCentred, boolean batchStats, Segments segments, DType type, double[] dx) {
-        int count = segments.perChannel();
-        Parallelism.parallelFor(0, segments.count, segments.minChunk(), (from, to) -> {
-            for (int unit = from; unit < to; unit++) {
-                int c = segments.channel(unit);
-                double scale = gamma == null ? invstd[c] : gamma[c] * invstd[c];
-                int start = segments.start(unit);
-                int end = segments.end(unit);
-                if (batchStats) {
-                    double meanG = sumG[c] / count;
-                    double projection = sumGCentred[c] / count * invstd[c] * invstd[c];
-                    double m = mean[c];
-                    for (int i = start; i < end; i++) {
-                        dx[i] = (g[i] - (x[i] - m) * projection - meanG) * scale;
-                    }
-                } else {
-                    for (int i = start; i < end; i++) {
-                        dx[i] = g[i] * scale;
-                    }
-                }
-                Kernels.round(type, dx, start, end);
+    private static final class InputGradient {
+        private final double[] mean;
+        private final double[] invstd;
+        private final double[] scale;
+        private final double[] sumG;
+        private final double[] sumGCentred;
+        private final int count;
+
+        InputGradient(double[] mean, double[] invstd, double[] scale, double[] sumG, double[] sumGCentred,
+                int count) {
+            this.mean = mean;
+            this.invstd = invstd;
+            this.scale = scale;
+            this.sumG = sumG;
+            this.sumGCentred = sumGCentred;
+            this.count = count;
+        }
+
+        void batch(int c, double[] g, double[] x, double[] dx, int start, int end) {
+            double meanG = sumG[c] / count;
+            double projection = sumGCentred[c] / count * invstd[c] * invstd[c];
+            double m = mean[c];
+            double s = scale[c];
+            for (int i = start; i < end; i++) {
+                dx[i] = (g[i] - (x[i] - m) * projection - meanG) * s;
             }
-        });
+        }
+
+        void batch(int c, float[] g, float[] x, float[] dx, int start, int end) {
+            double meanG = sumG[c] / count;
+            double projection = sumGCentred[c] / count * invstd[c] * invstd[c];
+            double m = mean[c];
+            double s = scale[c];
+            for (int i = start; i < end; i++) {
+                dx[i] = (float) ((g[i] - (x[i] - m) * projection - meanG) * s);
+            }
+        }
+
+        void running(int c, double[] g, double[] dx, int start, int end) {
+            double s = scale[c];
+            for (int i = start; i < end; i++) {
+                dx[i] = g[i] * s;
+            }
+        }
+
+        void running(int c, float[] g, float[] dx, int start, int end) {
+            double s = scale[c];
+            for (int i = start; i < end; i++) {
+                dx[i] = (float) (g[i] * s);
+            }
+        }
     }
 
     /** d1⋯dk: the values of one channel of one image. */
@@ -414,6 +581,15 @@ final class BatchNorm {
                 }
                 totals[c] = s;
             }
+        }
+
+        /** Runs {@code action} on every segment, split across {@link Parallelism}. */
+        void forEach(SegmentAction action) {
+            Parallelism.parallelFor(0, count, minChunk(), (from, to) -> {
+                for (int unit = from; unit < to; unit++) {
+                    action.run(channel(unit), start(unit), end(unit));
+                }
+            });
         }
 
         /** Segments per thread so that each thread gets at least {@link #PARALLEL_MIN_VALUES} values. */

@@ -233,26 +233,10 @@ public final class Gemm {
      */
     public static void multiplySingle(int m, int n, int k, double[] a, float[] aFloats, int aOffset, boolean transA,
             float[] b, int bOffset, boolean transB, double[] c, int cOffset, boolean accumulate) {
-        Objects.requireNonNull(b, "gemm: b is null");
-        checkSizes(m, n, k);
-        checkArray("b", b.length, bOffset, (long) k * n, "k*n", m, n, k);
-        if (!packsSinglePanels(m, n, k)) {
-            double[] bDoubles = new double[k * n];
-            for (int i = 0; i < bDoubles.length; i++) {
-                bDoubles[i] = b[bOffset + i];
-            }
-            multiply(Precision.SINGLE, m, n, k, a, aFloats, aOffset, transA, bDoubles, null, 0, transB, c, cOffset,
-                    accumulate);
-            return;
-        }
         Objects.requireNonNull(a, "gemm: a is null");
+        Objects.requireNonNull(b, "gemm: b is null");
         Objects.requireNonNull(c, "gemm: c is null");
-        checkArray("a", a.length, aOffset, (long) m * k, "m*k", m, n, k);
-        checkArray("c", c.length, cOffset, (long) m * n, "m*n", m, n, k);
-        checkDisjoint("a", a, aOffset, (long) m * k, c, cOffset, (long) m * n);
-        checkFloatCopy("a", a, aFloats);
-        blocked(Precision.SINGLE, m, n, k, a, aFloats, aOffset, transA, null, b, bOffset, transB, c, null, cOffset,
-                accumulate);
+        multiplySingle(m, n, k, a, aFloats, aOffset, transA, null, b, bOffset, transB, c, null, cOffset, accumulate);
     }
 
     /**
@@ -271,28 +255,88 @@ public final class Gemm {
      */
     public static void multiplySingleToFloats(int m, int n, int k, double[] a, float[] aFloats, int aOffset,
             boolean transA, double[] b, int bOffset, boolean transB, float[] c, int cOffset, boolean accumulate) {
+        Objects.requireNonNull(a, "gemm: a is null");
+        Objects.requireNonNull(b, "gemm: b is null");
         Objects.requireNonNull(c, "gemm: c is null");
+        multiplySingle(m, n, k, a, aFloats, aOffset, transA, b, null, bOffset, transB, null, c, cOffset, accumulate);
+    }
+
+    /**
+     * {@code C = op(A)·op(B)}, or {@code C += op(A)·op(B)} when {@code accumulate}, in single precision,
+     * with each operand given as doubles, as {@code float}s, or (A and B) both: the tensors of float32
+     * layers, some held as floats ({@code Tensor.storageFloats()}), some as doubles. Every value of C is
+     * the same, bit for bit, as {@link #multiply(Precision, int, int, int, double[], float[], int, boolean,
+     * double[], float[], int, boolean, double[], int, boolean) multiply} in {@link Precision#SINGLE} would
+     * leave given the same values as doubles. Products that {@link #packsSinglePanels pack single-precision
+     * panels} read and write the floats directly; the others convert the float operands to doubles first.
+     *
+     * @param a       A as doubles, or null when given as {@code aFloats} only
+     * @param aFloats A as floats, or null; when both are given they hold the same values at the same indices
+     * @param b       B as doubles, or null when given as {@code bFloats} only
+     * @param bFloats B as floats, or null; as for A
+     * @param c       C as doubles, or null when given as {@code cFloats}; modified
+     * @param cFloats C as floats, or null when given as {@code c}; modified
+     * @throws IllegalArgumentException if a size or offset is negative, an array is too short, C overlaps A
+     *                                  or B, an operand is given neither way, or C is given both ways
+     */
+    public static void multiplySingle(int m, int n, int k, double[] a, float[] aFloats, int aOffset, boolean transA,
+            double[] b, float[] bFloats, int bOffset, boolean transB, double[] c, float[] cFloats, int cOffset,
+            boolean accumulate) {
         checkSizes(m, n, k);
-        checkArray("c", c.length, cOffset, (long) m * n, "m*n", m, n, k);
+        checkOperand("a", a, aFloats, aOffset, (long) m * k, "m*k", m, n, k);
+        checkOperand("b", b, bFloats, bOffset, (long) k * n, "k*n", m, n, k);
+        if ((c == null) == (cFloats == null)) {
+            throw new IllegalArgumentException("gemm: c must be given either as doubles or as floats, not "
+                    + (c == null ? "neither" : "both") + " (m=" + m + ", n=" + n + ", k=" + k + ")");
+        }
+        checkArray("c", c != null ? c.length : cFloats.length, cOffset, (long) m * n, "m*n", m, n, k);
+        if (a != null && aFloats != null) {
+            checkFloatCopy("a", a, aFloats);
+        }
+        if (b != null && bFloats != null) {
+            checkFloatCopy("b", b, bFloats);
+        }
         if (!packsSinglePanels(m, n, k)) {
-            double[] cDoubles = new double[m * n];
-            for (int i = 0; accumulate && i < cDoubles.length; i++) {
-                cDoubles[i] = c[cOffset + i];
-            }
-            multiply(Precision.SINGLE, m, n, k, a, aFloats, aOffset, transA, b, null, bOffset, transB, cDoubles, 0,
-                    accumulate);
-            for (int i = 0; i < cDoubles.length; i++) {
-                c[cOffset + i] = (float) cDoubles[i]; // exact: the values are floats already
+            double[] cDoubles = c != null ? c : floatsToDoubles(cFloats, cOffset, accumulate ? m * n : 0, m * n);
+            int cAt = c != null ? cOffset : 0;
+            multiply(Precision.SINGLE, m, n, k, a != null ? a : floatsToDoubles(aFloats, aOffset, m * k, m * k),
+                    a != null ? aFloats : null, a != null ? aOffset : 0, transA,
+                    b != null ? b : floatsToDoubles(bFloats, bOffset, k * n, k * n), b != null ? bFloats : null,
+                    b != null ? bOffset : 0, transB, cDoubles, cAt, accumulate);
+            if (cFloats != null) {
+                for (int i = 0; i < m * n; i++) {
+                    cFloats[cOffset + i] = (float) cDoubles[i]; // exact: the values are floats already
+                }
             }
             return;
         }
-        Objects.requireNonNull(a, "gemm: a is null");
-        Objects.requireNonNull(b, "gemm: b is null");
-        checkArray("a", a.length, aOffset, (long) m * k, "m*k", m, n, k);
-        checkArray("b", b.length, bOffset, (long) k * n, "k*n", m, n, k);
-        checkFloatCopy("a", a, aFloats);
-        blocked(Precision.SINGLE, m, n, k, a, aFloats, aOffset, transA, b, null, bOffset, transB, null, c, cOffset,
-                accumulate);
+        if (c != null) {
+            checkDisjoint("a", a, aOffset, (long) m * k, c, cOffset, (long) m * n);
+            checkDisjoint("b", b, bOffset, (long) k * n, c, cOffset, (long) m * n);
+        } else {
+            checkDisjoint("aFloats", aFloats, aOffset, (long) m * k, cFloats, cOffset, (long) m * n);
+            checkDisjoint("bFloats", bFloats, bOffset, (long) k * n, cFloats, cOffset, (long) m * n);
+        }
+        // the float panels read a float operand when there is one
+        blocked(Precision.SINGLE, m, n, k, aFloats != null ? null : a, aFloats, aOffset, transA,
+                bFloats != null ? null : b, bFloats, bOffset, transB, c, cFloats, cOffset, accumulate);
+    }
+
+    /** A new array of {@code size} doubles whose first {@code copied} are {@code x[offset..]}, the rest zero. */
+    private static double[] floatsToDoubles(float[] x, int offset, int copied, int size) {
+        double[] d = new double[size];
+        for (int i = 0; i < copied; i++) {
+            d[i] = x[offset + i];
+        }
+        return d;
+    }
+
+    private static void checkOperand(String name, double[] x, float[] xFloats, int offset, long size, String sizeName,
+            int m, int n, int k) {
+        if (x == null && xFloats == null) {
+            throw new NullPointerException("gemm: " + name + " is null");
+        }
+        checkArray(name, x != null ? x.length : xFloats.length, offset, size, sizeName, m, n, k);
     }
 
     /**
@@ -431,6 +475,14 @@ public final class Gemm {
         if (floats != null && floats.length != x.length) {
             throw new IllegalArgumentException("gemm: " + name + "Floats has " + floats.length + " elements, " + name
                     + " has " + x.length + ": a float copy must hold the same values at the same indices");
+        }
+    }
+
+    private static void checkDisjoint(String name, float[] x, int xOffset, long xSize, float[] c, int cOffset,
+            long cSize) {
+        if (x == c && xSize > 0 && xOffset < cOffset + cSize && cOffset < xOffset + xSize) {
+            throw new IllegalArgumentException("gemm: c [" + cOffset + ", " + (cOffset + cSize) + ") overlaps " + name
+                    + " [" + xOffset + ", " + (xOffset + xSize) + ") in the same array");
         }
     }
 

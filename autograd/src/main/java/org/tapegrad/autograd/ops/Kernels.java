@@ -36,6 +36,16 @@ public final class Kernels {
     }
 
     /**
+     * Whether a float32 kernel can read {@code t} as {@code t.storageFloats()} in row-major order at no
+     * cost: t is float32, holds its values as floats ({@link Tensor#hasStorageFloats()}) and is its whole
+     * storage, contiguous from offset 0.
+     */
+    public static boolean isWholeFloats(Tensor t) {
+        return t.dtype() == DType.FLOAT32 && t.hasStorageFloats() && t.isContiguous() && t.storageOffset() == 0
+                && t.storageFloats().length == t.numel();
+    }
+
+    /**
      * The float copy of {@code t}'s storage ({@link Tensor#storageFloats()}) for a matrix product to read
      * instead of {@code values}, or null when {@code t} is not float32 or {@code values} is not its
      * storage (a copy is already read once).
@@ -57,6 +67,25 @@ public final class Kernels {
      * @param a not modified
      */
     public static double sum(double[] a, int from, int to) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = from;
+        for (; i + 4 <= to; i += 4) {
+            s0 += a[i];
+            s1 += a[i + 1];
+            s2 += a[i + 2];
+            s3 += a[i + 3];
+        }
+        for (; i < to; i++) {
+            s0 += a[i];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** {@link #sum(double[], int, int)} of floats, summed in double in the same order: the same value. */
+    public static double sum(float[] a, int from, int to) {
         double s0 = 0;
         double s1 = 0;
         double s2 = 0;

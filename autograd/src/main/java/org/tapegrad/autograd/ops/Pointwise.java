@@ -125,6 +125,25 @@ public final class Pointwise {
                     dx[i] = passWherePositive(y[i], g[i]);
                 }
             }
+
+            @Override
+            boolean hasFloatLoops() {
+                return true;
+            }
+
+            @Override
+            void forward(float[] x, float[] y, int from, int to) {
+                for (int i = from; i < to; i++) {
+                    y[i] = Math.max(x[i], 0.0f);
+                }
+            }
+
+            @Override
+            void backward(float[] y, float[] g, float[] dx, int from, int to) {
+                for (int i = from; i < to; i++) {
+                    dx[i] = passWherePositive(y[i], g[i]);
+                }
+            }
         },
         /** y = x for x &gt; 0, p·x otherwise; dx = g for x &gt; 0, p·g otherwise. */
         LEAKY_RELU("leakyRelu", true, false) {
@@ -224,6 +243,26 @@ public final class Pointwise {
          * not. Only the arrays the function declared it uses are passed; the others are null.
          */
         abstract void backward(double[] x, double[] y, double[] g, double[] dx, double p, int from, int to);
+
+        /**
+         * Whether f has loops over floats ({@link #forward(float[], float[], int, int)} and
+         * {@link #backward(float[], float[], float[], int, int)}) for float32 tensors held as floats: exact
+         * functions without a parameter whose backward uses y only, so that they give the double loops'
+         * values bit for bit with half the bytes to stream.
+         */
+        boolean hasFloatLoops() {
+            return false;
+        }
+
+        /** y[i] = f(x[i]) in floats, for from ≤ i &lt; to; x not modified, y modified. */
+        void forward(float[] x, float[] y, int from, int to) {
+            throw new UnsupportedOperationException(opName + " has no float loops");
+        }
+
+        /** dx[i] = g[i] · f'(x[i]) from y = f(x), in floats, for from ≤ i &lt; to; dx modified, the rest not. */
+        void backward(float[] y, float[] g, float[] dx, int from, int to) {
+            throw new UnsupportedOperationException(opName + " has no float loops");
+        }
     }
 
     public static Tensor neg(Tensor x) {
@@ -272,6 +311,9 @@ public final class Pointwise {
      * <p>Shapes: input any, output the same shape, contiguous.
      */
     public static Tensor apply(Function f, Tensor x, double parameter) {
+        if (f.hasFloatLoops() && Kernels.isWholeFloats(x)) {
+            return applyToFloats(f, x);
+        }
         double[] in = Kernels.rowMajor(x);
         double[] outData = new double[in.length];
         Parallelism.parallelFor(0, in.length, PARALLEL_MIN_VALUES,
@@ -297,6 +339,42 @@ public final class Pointwise {
         return out;
     }
 
+    /**
+     * {@link #apply} for a float32 x held as floats, with f's float loops: the output is held as floats,
+     * and so is the input gradient when the output gradient is (else the double loops run).
+     */
+    private static Tensor applyToFloats(Function f, Tensor x) {
+        float[] in = x.storageFloats();
+        float[] outData = new float[in.length];
+        Parallelism.parallelFor(0, in.length, PARALLEL_MIN_VALUES, (from, to) -> f.forward(in, outData, from, to));
+        Tensor out = Tensor.wrapFloats(outData, x.shape());
+        if (Autograd.needsGrad(x)) {
+            Autograd.record(out, new Node(f.opName(), x) {
+                final SavedTensor savedY = save(out);
+
+                @Override
+                protected Tensor[] backward(Tensor g) {
+                    Tensor y = savedY.get();
+                    if (!Kernels.isWholeFloats(g)) {
+                        double[] ys = y.storageArray();
+                        double[] gs = Kernels.rowMajor(g);
+                        double[] dx = elementwiseGradientBuffer(g); // may be gs: each loop reads g[i] before dx[i]
+                        Parallelism.parallelFor(0, dx.length, PARALLEL_MIN_VALUES,
+                                (from, to) -> f.backward(null, ys, gs, dx, 0, from, to));
+                        return new Tensor[] {Tensor.wrapExact(dx, x.dtype(), x.shape())};
+                    }
+                    float[] ys = y.storageFloats();
+                    float[] gs = g.storageFloats();
+                    float[] dx = elementwiseFloatGradientBuffer(g); // may be gs, as above
+                    Parallelism.parallelFor(0, dx.length, PARALLEL_MIN_VALUES,
+                            (from, to) -> f.backward(ys, gs, dx, from, to));
+                    return new Tensor[] {Tensor.wrapFloats(dx, x.shape())};
+                }
+            });
+        }
+        return out;
+    }
+
     /** {@code values} as a tensor of x's shape and type, rounded unless f is exact. */
     private static Tensor wrap(Function f, double[] values, Tensor x) {
         return f.exact ? Tensor.wrapExact(values, x.dtype(), x.shape()) : Tensor.wrap(values, x.dtype(), x.shape());
@@ -311,5 +389,12 @@ public final class Pointwise {
         double open = Math.min(y * 0x1p537 * 0x1p537, 1.0);
         double bound = open * Double.MAX_VALUE * 2.0; // +∞ or +0
         return Math.max(Math.min(g, bound), 0.0 - bound);
+    }
+
+    /** {@link #passWherePositive(double, double)} in floats (the smallest positive float times 2^149 is 1). */
+    static float passWherePositive(float y, float g) {
+        float open = Math.min(y * 0x1p75f * 0x1p74f, 1.0f);
+        float bound = open * Float.MAX_VALUE * 2.0f; // +∞ or +0
+        return Math.max(Math.min(g, bound), 0.0f - bound);
     }
 }

@@ -1,0 +1,122 @@
+package org.tapegrad.autograd.functional;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Arrays;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.tapegrad.autograd.DType;
+import org.tapegrad.autograd.Generator;
+import org.tapegrad.autograd.Tensor;
+
+/**
+ * Float32 kernels that read and write tensors held as floats ({@link Tensor#wrapFloats}) give the same
+ * values, bit for bit, as the double kernels given the same values held as doubles: batch norm and ReLU,
+ * forward and backward, with the output gradient held either way. A kernel's output is held as floats
+ * exactly when its input is, so a chain of them never converts.
+ */
+class FloatHeldTensorProperties {
+
+    /** Input (N, C, L), L up to beyond a few {@link BatchNorm#SEGMENT}s. */
+    record Config(int batch, int channels, int length, boolean affine, boolean training, boolean gradientAsFloats) {
+        int[] shape() {
+            return new int[] {batch, channels, length};
+        }
+
+        @Override
+        public String toString() {
+            return "x " + Arrays.toString(shape()) + (affine ? " affine" : "") + (training ? " training" : " eval")
+                    + (gradientAsFloats ? ", g as floats" : ", g as doubles");
+        }
+    }
+
+    @Provide
+    Arbitrary<Config> configs() {
+        int seg = BatchNorm.SEGMENT;
+        Arbitrary<Integer> lengths = Arbitraries.oneOf(Arbitraries.integers().between(1, 40),
+                Arbitraries.integers().between(1, 3 * seg + 5), Arbitraries.of(seg - 1, seg + 1));
+        return Combinators.combine(Arbitraries.integers().between(1, 4), Arbitraries.integers().between(1, 3),
+                lengths, Arbitraries.of(true, false), Arbitraries.of(true, false), Arbitraries.of(true, false))
+                .filter((n, c, l, affine, training, gFloats) -> n * l > 1)
+                .as(Config::new);
+    }
+
+    /** The same values as {@code t}, held as floats only. */
+    private static Tensor asFloats(Tensor t) {
+        return Tensor.wrapFloats(t.toFloatArray(), t.shape());
+    }
+
+    /** The same values as {@code t}, held as doubles only. */
+    private static Tensor asDoubles(Tensor t) {
+        return Tensor.of(DType.FLOAT32, t.toDoubleArray(), t.shape());
+    }
+
+    /** The values' bits: equal arrays hold the same NaNs, infinities and signs of zero. */
+    private static long[] bits(Tensor t) {
+        return Arrays.stream(t.toDoubleArray()).mapToLong(Double::doubleToLongBits).toArray();
+    }
+
+    /** Batch norm then ReLU, backward from g; returns {y, dx, dγ, dβ} (the last two null without affine). */
+    private static Tensor[] run(Config c, Tensor x, Tensor g, double[] stats, double[] gamma, double[] beta) {
+        int ch = c.channels();
+        Tensor weight = c.affine() ? Tensor.of(DType.FLOAT32, gamma, ch).requiresGrad(true) : null;
+        Tensor bias = c.affine() ? Tensor.of(DType.FLOAT32, beta, ch).requiresGrad(true) : null;
+        Tensor runningMean = Tensor.of(DType.FLOAT32, Arrays.copyOfRange(stats, 0, ch), ch);
+        Tensor runningVar = Tensor.of(DType.FLOAT32, Arrays.copyOfRange(stats, ch, 2 * ch), ch);
+        Tensor y = Functional.batchNorm(x.requiresGrad(true), runningMean, runningVar, weight, bias, c.training(),
+                0.1, 1e-5).relu();
+        y.backward(g);
+        return new Tensor[] {y, x.grad(), c.affine() ? weight.grad() : null, c.affine() ? bias.grad() : null,
+            runningMean, runningVar};
+    }
+
+    @Property(tries = 60)
+    void batchNormAndReluGiveTheDoubleKernelsValuesBitForBit(@ForAll("configs") Config c, @ForAll long seed) {
+        Generator gen = new Generator(seed);
+        Tensor x = Tensor.randn(gen, DType.FLOAT32, c.shape()).mul(2).add(0.5);
+        Tensor g = Tensor.randn(gen, DType.FLOAT32, c.shape());
+        double[] stats = new double[2 * c.channels()];
+        double[] gamma = new double[c.channels()];
+        double[] beta = new double[c.channels()];
+        for (int k = 0; k < c.channels(); k++) {
+            stats[k] = gen.nextDouble() - 0.5;
+            stats[c.channels() + k] = 0.5 + gen.nextDouble();
+            gamma[k] = 0.5 + gen.nextDouble();
+            beta[k] = gen.nextDouble() - 0.5;
+        }
+        Tensor[] expected = run(c, asDoubles(x), asDoubles(g), stats, gamma, beta);
+        Tensor[] actual = run(c, asFloats(x), c.gradientAsFloats() ? asFloats(g) : asDoubles(g), stats, gamma, beta);
+
+        String[] names = {"y", "dx", "dγ", "dβ", "running mean", "running var"};
+        for (int i = 0; i < names.length; i++) {
+            if (expected[i] != null) {
+                assertArrayEquals(bits(expected[i]), bits(actual[i]), names[i]);
+            }
+        }
+        assertEquals(true, actual[0].hasStorageFloats(), "the output of a chain over floats is held as floats");
+        assertEquals(c.gradientAsFloats(), actual[1].hasStorageFloats(),
+                "the input gradient is held as floats when the output gradient was");
+        assertEquals(DType.FLOAT32, actual[1].dtype());
+    }
+
+    @Example
+    void reluOverFloatsTreatsZerosInfinitiesAndNaNAsTheDoubleLoops() {
+        float[] special = {-0.0f, 0.0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MIN_VALUE,
+            -Float.MIN_VALUE, Float.MAX_VALUE, 1.0f, -1.0f};
+        float[] grads = {1f, -2f, 3f, Float.NaN, 5f, Float.NEGATIVE_INFINITY, 7f, -0.0f, Float.POSITIVE_INFINITY, 1f};
+        Tensor xf = Tensor.wrapFloats(special.clone(), special.length).requiresGrad(true);
+        Tensor xd = Tensor.of(special, special.length).requiresGrad(true);
+        Tensor yf = xf.relu();
+        Tensor yd = xd.relu();
+        assertArrayEquals(bits(yd), bits(yf));
+        yf.backward(Tensor.wrapFloats(grads.clone(), grads.length));
+        yd.backward(Tensor.of(grads, grads.length));
+        assertArrayEquals(bits(xd.grad()), bits(xf.grad()));
+    }
+}
