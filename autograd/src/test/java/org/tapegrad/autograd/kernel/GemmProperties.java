@@ -116,6 +116,23 @@ class GemmProperties {
             for (int i = 0; i < c.length; i++) {
                 assertEquals(actual[i], floatC[i], 0.0, "the product into a float C differs at " + i + " for " + t);
             }
+            // every operand as doubles, floats or both (A, B) and C either way, as seed bits 3 to 7 choose
+            int form = (int) (t.seed() >>> 3);
+            boolean aDoubles = (form & 3) != 1;
+            boolean aFloats = (form & 3) != 0;
+            boolean bDoubles = (form >>> 2 & 3) != 1;
+            boolean bFloats = (form >>> 2 & 3) != 0;
+            boolean cAsFloats = (form & 16) != 0;
+            double[] mixedC = c.clone();
+            float[] mixedFloatC = toFloats(c);
+            Gemm.multiplySingle(t.m(), t.n(), t.k(), aDoubles ? a : null, aFloats ? toFloats(a) : null, t.aOffset(),
+                    t.transA(), bDoubles ? b : null, bFloats ? toFloats(b) : null, t.bOffset(), t.transB(),
+                    cAsFloats ? null : mixedC, cAsFloats ? mixedFloatC : null, t.cOffset(), t.accumulate());
+            for (int i = 0; i < c.length; i++) {
+                assertEquals(actual[i], cAsFloats ? mixedFloatC[i] : mixedC[i], 0.0, "the product of operands given as "
+                        + (aDoubles ? "d" : "") + (aFloats ? "f" : "") + "·" + (bDoubles ? "d" : "") + (bFloats ? "f" : "")
+                        + " into " + (cAsFloats ? "floats" : "doubles") + " differs at " + i + " for " + t);
+            }
         }
         assertArrayEquals(a0, a, "A must not be modified");
         assertArrayEquals(b0, b, "B must not be modified");

@@ -225,6 +225,38 @@ class GemmTest {
     }
 
     @Test
+    void productOfOperandsGivenEitherWayChecksItsArguments() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.multiplySingle(8, 16, 8, null, new float[64], 0, false, null, new float[128], 0, false,
+                        new double[128], new float[128], 0, false));
+        assertEquals("gemm: c must be given either as doubles or as floats, not both (m=8, n=16, k=8)", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.multiplySingle(8, 16, 8, null, new float[64], 0, false, null, new float[128], 0, false,
+                        null, null, 0, false));
+        assertEquals("gemm: c must be given either as doubles or as floats, not neither (m=8, n=16, k=8)",
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.multiplySingle(8, 16, 8, null, new float[63], 0, false, new double[128], null, 0, false,
+                        null, new float[128], 0, false));
+        assertEquals("gemm: array a too short: needs aOffset + m*k = 0 + 64 = 64 elements, has 63 (m=8, n=16, k=8)",
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.multiplySingle(8, 16, 8, new double[64], new float[65], 0, false, new double[128], null, 0,
+                        false, null, new float[128], 0, false));
+        assertEquals("gemm: aFloats has 65 elements, a has 64: a float copy must hold the same values at the same "
+                + "indices", e.getMessage());
+        float[] shared = new float[256];
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.multiplySingle(8, 16, 8, null, new float[64], 0, false, null, shared, 0, false, null, shared,
+                        64, false));
+        assertEquals("gemm: c [64, 192) overlaps bFloats [0, 128) in the same array", e.getMessage());
+        NullPointerException npe = assertThrows(NullPointerException.class,
+                () -> Gemm.multiplySingle(8, 16, 8, null, null, 0, false, null, new float[128], 0, false, null,
+                        new float[128], 0, false));
+        assertEquals("gemm: a is null", npe.getMessage());
+    }
+
+    @Test
     void productIntoAFloatCChecksItsArguments() {
         // 8×16×8 packs float panels; 2×2×2 computes in a double copy of C: both check the same way
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
