@@ -150,9 +150,18 @@ final class Conv2d {
         Args.sameType(OP, "input", x, "bias", b);
         Args.vectorOfLength(OP, "bias", b, g.outChannels, "one per output channel");
 
-        double[] out = forward(g, Kernels.rowMajor(x), Kernels.rowMajor(w), b == null ? null : Kernels.rowMajor(b),
-                x.dtype());
-        Tensor result = Tensor.wrapExact(out, x.dtype(), g.outputShape());
+        double[] wd = Kernels.rowMajor(w);
+        double[] bd = b == null ? null : Kernels.rowMajor(b);
+        Tensor result;
+        if (x.dtype() == DType.FLOAT32 && new Bands(g).floatColumns(Precision.SINGLE)) {
+            // float panels: read the input as floats if it is held so, and write the output as floats
+            float[] xf = Kernels.isWholeFloats(x) ? x.storageFloats() : null;
+            float[] wf = Kernels.floatCopy(w, wd);
+            result = Tensor.wrapFloats(forwardToFloats(g, xf == null ? Kernels.rowMajor(x) : null, xf,
+                    wf != null ? wf : toFloats(wd), bd), g.outputShape());
+        } else {
+            result = Tensor.wrapExact(forward(g, Kernels.rowMajor(x), wd, bd, x.dtype()), x.dtype(), g.outputShape());
+        }
         if (Autograd.needsGrad(x, w, b)) {
             Autograd.record(result, new Node(OP, x, w, b) {
                 // the input's gradient needs the weight, and the weight's gradient needs the input
@@ -167,8 +176,16 @@ final class Conv2d {
                                     this::uninitializedGradientBuffer);
                     boolean biasGrad = needsInputGrad(2);
                     // the bias gradient is summed along with the weight's, band by band while in cache
-                    double[][] dwdb = savedX == null ? null : weightGradient(g, gd, Kernels.rowMajor(savedX.get()),
-                            Kernels.precision(x.dtype()), biasGrad);
+                    double[][] dwdb = null;
+                    if (savedX != null) {
+                        Tensor xs = savedX.get();
+                        Precision precision = Kernels.precision(x.dtype());
+                        // float columns are built from an input held as floats without converting it
+                        float[] xsf = new Bands(g).floatColumnsForWeight(precision) && Kernels.isWholeFloats(xs)
+                                ? xs.storageFloats() : null;
+                        dwdb = weightGradient(g, gd, xsf == null ? Kernels.rowMajor(xs) : null, xsf, precision,
+                                biasGrad);
+                    }
                     double[] db = dwdb != null ? dwdb[1] : biasGrad ? biasGradient(g, gd) : null;
                     Tensor[] grads = {
                         dx == null ? null : Tensor.wrapExact(dx, x.dtype(), x.shape()),
@@ -196,6 +213,63 @@ final class Conv2d {
             }
         });
         return out;
+    }
+
+    /**
+     * {@link #forward} of a float32 layer whose products pack float panels, into floats: the same values,
+     * with nothing converted or rounded afterwards.
+     *
+     * @param x        the input as doubles, or null when given as {@code xFloats}
+     * @param xFloats  the input as floats, or null
+     * @param w        the weight as floats
+     */
+    static float[] forwardToFloats(ConvGeometry g, double[] x, float[] xFloats, float[] w, double[] b) {
+        Bands bands = new Bands(g);
+        float[] out = new float[g.batch * g.outChannels * g.outPlane()];
+        Parallelism.parallelFor(0, bands.count, bands.minChunk(), (from, to) -> {
+            Columns cols = Columns.of(bands, true);
+            float[] staging = bands.needsStaging() ? Scratch.floatStaging(bands.outputValues()) : null;
+            for (int unit = from; unit < to; unit++) {
+                forwardBandToFloats(g, bands, unit, x, xFloats, w, b, cols, staging, out);
+            }
+        });
+        return out;
+    }
+
+    /** {@link #forwardBand} in floats. */
+    private static void forwardBandToFloats(ConvGeometry g, Bands bands, int unit, double[] x, float[] xFloats,
+            float[] w, double[] b, Columns cols, float[] staging, float[] out) {
+        Band unitBand = bands.band(unit);
+        int band = unitBand.columns();
+        int plane = g.outPlane();
+        int k = g.patchSize();
+        int outPerGroup = g.outPerGroup();
+        cols.fill(unitBand, x, xFloats);
+        for (int grp = 0; grp < g.groups; grp++) {
+            int outOff = unitBand.outputOffset() + grp * outPerGroup * plane;
+            boolean inPlace = !bands.needsStaging();
+            float[] target = inPlace ? out : staging;
+            int targetOff = inPlace ? outOff : 0;
+            int rowStride = inPlace ? plane : band;
+            if (b != null) {
+                for (int o = 0; o < outPerGroup; o++) {
+                    int row = targetOff + o * rowStride;
+                    Arrays.fill(target, row, row + band, (float) b[grp * outPerGroup + o]); // exact: float32 values
+                }
+            }
+            cols.multiply(outPerGroup, band, k, w, grp * outPerGroup * k, grp * k * band, target, targetOff, b != null);
+            if (!inPlace) {
+                bands.scatter(staging, outPerGroup, unitBand, out, outOff);
+            }
+        }
+    }
+
+    private static float[] toFloats(double[] values) {
+        float[] f = new float[values.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) values[i];
+        }
+        return f;
     }
 
     private static void forwardBand(ConvGeometry g, Bands bands, int unit, double[] x, double[] w, double[] b,
@@ -236,12 +310,13 @@ final class Conv2d {
      * output gradient right after its product has (in cache), instead of in a pass of their own.
      *
      * @param gd the output gradient, row-major; not modified
-     * @param x  the input, row-major; not modified
+     * @param x  the input, row-major, or null when given as {@code xFloats}; not modified
+     * @param xFloats the input as floats, or null; only for float columns
      * @param precision the arithmetic of the band products (the partial sums are added in double)
      * @return {dW, db}, db null unless {@code withBias}
      */
-    private static double[][] weightGradient(ConvGeometry g, double[] gd, double[] x, Precision precision,
-            boolean withBias) {
+    private static double[][] weightGradient(ConvGeometry g, double[] gd, double[] x, float[] xFloats,
+            Precision precision, boolean withBias) {
         Bands bands = new Bands(g);
         boolean floats = bands.floatColumnsForWeight(precision);
         int size = g.outChannels * g.patchSize();
@@ -258,7 +333,8 @@ final class Conv2d {
                 int first = (int) ((long) bands.count * p / partials);
                 int end = (int) ((long) bands.count * (p + 1) / partials);
                 for (int unit = first; unit < end; unit++) {
-                    weightGradientBand(g, bands, unit, gd, x, cols, staging, sums[p], biasSums[p], precision);
+                    weightGradientBand(g, bands, unit, gd, x, xFloats, cols, staging, sums[p], biasSums[p],
+                            precision);
                 }
             }
         });
@@ -285,14 +361,14 @@ final class Conv2d {
     }
 
     private static void weightGradientBand(ConvGeometry g, Bands bands, int unit, double[] gd, double[] x,
-            Columns cols, double[] staging, double[] dw, double[] db, Precision precision) {
+            float[] xFloats, Columns cols, double[] staging, double[] dw, double[] db, Precision precision) {
         Band unitBand = bands.band(unit);
         int band = unitBand.columns();
         int bandStart = unitBand.outputOffset();
         int plane = g.outPlane();
         int k = g.patchSize();
         int outPerGroup = g.outPerGroup();
-        cols.fill(unitBand, x);
+        cols.fill(unitBand, x, xFloats);
         for (int grp = 0; grp < g.groups; grp++) {
             int gOff = bandStart + grp * outPerGroup * plane;
             int colsOff = grp * k * band;
@@ -524,17 +600,21 @@ final class Conv2d {
             }
         }
 
-        /** {@link #im2col(Band, double[], double[])} into floats, through the images' phases if {@link #phased}. */
-        void im2col(Band band, double[] x, float[] cols) {
+        /**
+         * {@link #im2col(Band, double[], double[])} into floats, through the images' phases if {@link #phased},
+         * from the input as doubles or, when {@code xFloats} is not null, as floats.
+         */
+        void im2col(Band band, double[] x, float[] xFloats, float[] cols) {
             int segment = band.columnsPerImage();
             float[] phases = phased() ? Scratch.phases(Phases.values(g)) : null;
             for (int m = 0; m < band.images(); m++) {
                 int xOff = (band.image() + m) * g.inImage();
                 if (phases != null) {
-                    Phases.split(g, x, xOff, phases, 0);
+                    Phases.split(g, x, xFloats, xOff, phases, 0);
                     Phases.im2col(g, phases, 0, cols, m * segment, band.columns());
                 } else {
-                    Im2col.im2col(g, x, xOff, band.firstRow(), band.endRow(), cols, m * segment, band.columns());
+                    Im2col.im2col(g, x, xFloats, xOff, band.firstRow(), band.endRow(), cols, m * segment,
+                            band.columns());
                 }
             }
         }
@@ -634,6 +714,18 @@ final class Conv2d {
             }
         }
 
+        /** {@link #scatter(double[], int, Band, double[], int)} of floats. */
+        void scatter(float[] src, int channels, Band band, float[] dst, int off) {
+            int segment = band.columnsPerImage();
+            int image = g.outChannels * g.outPlane();
+            for (int m = 0; m < band.images(); m++) {
+                for (int o = 0; o < channels; o++) {
+                    System.arraycopy(src, o * band.columns() + m * segment, dst, off + m * image + o * g.outPlane(),
+                            segment);
+                }
+            }
+        }
+
         /** Multiply-adds of one full band's forward product. */
         long workPerBand() {
             return (long) g.outChannels * g.patchSize() * rows * g.outW * images;
@@ -683,8 +775,16 @@ final class Conv2d {
 
         /** Builds {@code band}'s column matrix from the input {@code x}. */
         void fill(Band band, double[] x) {
+            fill(band, x, null);
+        }
+
+        /**
+         * Builds {@code band}'s column matrix from the input as doubles or, when {@code xFloats} is not null,
+         * as floats (a matrix of doubles needs {@code x}).
+         */
+        void fill(Band band, double[] x, float[] xFloats) {
             if (floats != null) {
-                bands.im2col(band, x, floats);
+                bands.im2col(band, x, xFloats, floats);
             } else {
                 bands.im2col(band, x, doubles);
             }
@@ -709,6 +809,11 @@ final class Conv2d {
             } else {
                 Gemm.multiply(precision, m, n, k, a, aOff, transA, doubles, colsOff, transX, c, cOff, acc);
             }
+        }
+
+        /** {@link #multiply} in single precision with A and C as floats; only for a buffer of floats. */
+        void multiply(int m, int n, int k, float[] a, int aOff, int colsOff, float[] c, int cOff, boolean acc) {
+            Gemm.multiplySingle(m, n, k, null, a, aOff, false, null, floats, colsOff, false, null, c, cOff, acc);
         }
     }
 
@@ -819,6 +924,7 @@ final class Conv2d {
         private float[] floatImages = new float[0];
         private float[] phases = new float[0];
         private double[] staging = new double[0];
+        private float[] floatStaging = new float[0];
 
         static double[] columns(int size) {
             Scratch s = OF_THREAD.get();
@@ -842,6 +948,12 @@ final class Conv2d {
             Scratch s = OF_THREAD.get();
             s.phases = atLeast(s.phases, size);
             return s.phases;
+        }
+
+        static float[] floatStaging(int size) {
+            Scratch s = OF_THREAD.get();
+            s.floatStaging = atLeast(s.floatStaging, size);
+            return s.floatStaging;
         }
 
         static double[] staging(int size) {

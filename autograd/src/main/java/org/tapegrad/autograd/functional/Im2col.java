@@ -98,6 +98,16 @@ final class Im2col {
      * loops are the double version's, written out again because Java has no generics over primitive arrays.
      */
     static void im2col(ConvGeometry g, double[] x, int xOff, int i0, int i1, float[] cols, int colsOff, int ld) {
+        im2col(g, x, null, xOff, i0, i1, cols, colsOff, ld);
+    }
+
+    /**
+     * {@link #im2col(ConvGeometry, double[], int, int, int, float[], int, int) im2col} into floats from an
+     * input given as doubles or, when {@code xFloats} is not null, as floats (read instead of {@code x}, which
+     * may then be null): a float32 input held as floats is copied, not converted.
+     */
+    static void im2col(ConvGeometry g, double[] x, float[] xFloats, int xOff, int i0, int i1, float[] cols,
+            int colsOff, int ld) {
         int row = 0;
         for (int c = 0; c < g.inChannels; c++) {
             int channelOff = xOff + c * g.height * g.width;
@@ -117,24 +127,46 @@ final class Im2col {
                         for (int j = 0; j < jLo; j++) {
                             cols[dst + j] = 0f;
                         }
-                        if (g.strideW == 1) {
-                            for (int j = jLo; j < jHi; j++) {
-                                cols[dst + j] = (float) x[src + j];
-                            }
-                        } else if (g.strideW == 2) {
-                            for (int j = jLo; j < jHi; j++) {
-                                cols[dst + j] = (float) x[src + 2 * j];
-                            }
+                        if (xFloats != null) {
+                            copyStrided(xFloats, src, g.strideW, cols, dst, jLo, jHi);
                         } else {
-                            for (int j = jLo; j < jHi; j++) {
-                                cols[dst + j] = (float) x[src + j * g.strideW];
-                            }
+                            copyStrided(x, src, g.strideW, cols, dst, jLo, jHi);
                         }
                         for (int j = jHi; j < g.outW; j++) {
                             cols[dst + j] = 0f;
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /** {@code cols[dst + j] = (float) x[src + j·step]} for jLo ≤ j &lt; jHi (step 1 and 2 spelled out for the JIT). */
+    private static void copyStrided(double[] x, int src, int step, float[] cols, int dst, int jLo, int jHi) {
+        if (step == 1) {
+            for (int j = jLo; j < jHi; j++) {
+                cols[dst + j] = (float) x[src + j];
+            }
+        } else if (step == 2) {
+            for (int j = jLo; j < jHi; j++) {
+                cols[dst + j] = (float) x[src + 2 * j];
+            }
+        } else {
+            for (int j = jLo; j < jHi; j++) {
+                cols[dst + j] = (float) x[src + j * step];
+            }
+        }
+    }
+
+    /** {@code cols[dst + j] = x[src + j·step]} for jLo ≤ j &lt; jHi, from floats. */
+    private static void copyStrided(float[] x, int src, int step, float[] cols, int dst, int jLo, int jHi) {
+        if (step == 1) {
+            if (jHi > jLo) {
+                System.arraycopy(x, src + jLo, cols, dst + jLo, jHi - jLo);
+            }
+        } else {
+            for (int j = jLo; j < jHi; j++) {
+                cols[dst + j] = x[src + j * step];
             }
         }
     }

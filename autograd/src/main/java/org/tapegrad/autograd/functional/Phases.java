@@ -47,6 +47,14 @@ final class Phases {
      * @param out  modified: the image's {@link #values} phase values from {@code pOff}
      */
     static void split(ConvGeometry g, double[] x, int xOff, float[] out, int pOff) {
+        split(g, x, null, xOff, out, pOff);
+    }
+
+    /**
+     * {@link #split(ConvGeometry, double[], int, float[], int) split} of an image given as doubles or, when
+     * {@code xFloats} is not null, as floats (read instead of {@code x}, which may then be null).
+     */
+    static void split(ConvGeometry g, double[] x, float[] xFloats, int xOff, float[] out, int pOff) {
         int phaseColumns = columns(g);
         int planeSize = rows(g) * phaseColumns;
         // input row h = a·sH + rp is row a of the phases (rp, ·): walked by phase, with no divisions
@@ -55,7 +63,11 @@ final class Phases {
                 int src = xOff + (c * g.height + rp) * g.width;
                 int dst = pOff + (c * g.strideH + rp) * g.strideW * planeSize;
                 for (int h = rp; h < g.height; h += g.strideH, src += g.strideH * g.width, dst += phaseColumns) {
-                    splitRow(g, x, src, out, dst, planeSize);
+                    if (xFloats != null) {
+                        splitRow(g, xFloats, src, out, dst, planeSize);
+                    } else {
+                        splitRow(g, x, src, out, dst, planeSize);
+                    }
                 }
             }
         }
@@ -77,6 +89,26 @@ final class Phases {
             for (int cp = 0; cp < g.strideW; cp++, dst += planeSize) {
                 for (int w = cp, b = 0; w < g.width; w += g.strideW, b++) {
                     out[dst + b] = (float) x[src + w];
+                }
+            }
+        }
+    }
+
+    /** {@link #splitRow(ConvGeometry, double[], int, float[], int, int) splitRow} from floats. */
+    private static void splitRow(ConvGeometry g, float[] x, int src, float[] out, int dst, int planeSize) {
+        if (g.strideW == 2) {
+            int pairs = g.width / 2;
+            for (int b = 0; b < pairs; b++) {
+                out[dst + b] = x[src + 2 * b];
+                out[dst + planeSize + b] = x[src + 2 * b + 1];
+            }
+            if (g.width % 2 != 0) {
+                out[dst + pairs] = x[src + g.width - 1];
+            }
+        } else {
+            for (int cp = 0; cp < g.strideW; cp++, dst += planeSize) {
+                for (int w = cp, b = 0; w < g.width; w += g.strideW, b++) {
+                    out[dst + b] = x[src + w];
                 }
             }
         }

@@ -296,6 +296,13 @@ public final class Gemm {
         if (b != null && bFloats != null) {
             checkFloatCopy("b", b, bFloats);
         }
+        if (c != null && transposesSinglePanels(m, n, k)) {
+            // a tall, narrow C (a classifier's logits) from float panels: the float operands are packed as they are
+            transposedProduct(Precision.SINGLE, m, n, k, aFloats != null ? null : a, aFloats, aOffset, transA,
+                    bFloats != null ? null : b, bFloats, bOffset, transB, c, cOffset, accumulate);
+            FloatRounding.round(c, cOffset, cOffset + m * n);
+            return;
+        }
         if (!packsSinglePanels(m, n, k)) {
             double[] cDoubles = c != null ? c : floatsToDoubles(cFloats, cOffset, accumulate ? m * n : 0, m * n);
             int cAt = c != null ? cOffset : 0;
@@ -347,6 +354,15 @@ public final class Gemm {
     public static boolean packsSinglePanels(int m, int n, int k) {
         return m > 1 && n > 1 && k > 0 && !isDirect(m, n, k) && !isTransposed(m, n)
                 && panelPrecision(Precision.SINGLE, m, k) == Precision.SINGLE;
+    }
+
+    /**
+     * Whether {@link #multiply} in {@link Precision#SINGLE} computes an m×n×k product transposed
+     * ({@link #transposedProduct}) from float panels.
+     */
+    private static boolean transposesSinglePanels(int m, int n, int k) {
+        return m > 1 && n > 1 && k > 0 && !isDirect(m, n, k) && isTransposed(m, n)
+                && panelPrecision(Precision.SINGLE, n, k) == Precision.SINGLE;
     }
 
     /** Whether an m×n×k product (m, n &gt; 1) is too small or too narrow for packing to pay off. */

@@ -120,7 +120,9 @@ public final class Matmul {
         }
         int[] outShape = x.shape();
         outShape[outShape.length - 1] = outFeatures;
-        double[] xd = Kernels.rowMajor(x);
+        // a float32 input held as floats is read as floats (see Gemm.multiplySingle)
+        float[] xf = Kernels.isWholeFloats(x) ? x.storageFloats() : null;
+        double[] xd = xf == null ? Kernels.rowMajor(x) : null;
         double[] wd = Kernels.rowMajor(weight);
         double[] y = new double[rows * outFeatures];
         if (bias != null) {
@@ -130,8 +132,13 @@ public final class Matmul {
             }
         }
         Precision precision = Kernels.precision(x.dtype());
-        Gemm.multiply(precision, rows, outFeatures, in, xd, null, 0, false, wd, weightFloats(weight, wd), 0, true,
-                y, 0, bias != null);
+        if (xf != null) {
+            Gemm.multiplySingle(rows, outFeatures, in, null, xf, 0, false, wd, weightFloats(weight, wd), 0, true, y,
+                    null, 0, bias != null);
+        } else {
+            Gemm.multiply(precision, rows, outFeatures, in, xd, null, 0, false, wd, weightFloats(weight, wd), 0, true,
+                    y, 0, bias != null);
+        }
         Tensor out = Tensor.wrapExact(y, x.dtype(), outShape);
         if (Autograd.needsGrad(x, weight, bias)) {
             final int rowCount = rows;
@@ -155,8 +162,14 @@ public final class Matmul {
                     }
                     if (savedX != null) {
                         double[] dwd = new double[outFeatures * in];
-                        Gemm.multiply(precision, outFeatures, in, rowCount, gd, 0, true,
-                                Kernels.rowMajor(savedX.get()), 0, false, dwd, 0, false);
+                        Tensor xs = savedX.get();
+                        if (Kernels.isWholeFloats(xs)) {
+                            Gemm.multiplySingle(outFeatures, in, rowCount, gd, null, 0, true, null, xs.storageFloats(),
+                                    0, false, dwd, null, 0, false);
+                        } else {
+                            Gemm.multiply(precision, outFeatures, in, rowCount, gd, 0, true, Kernels.rowMajor(xs), 0,
+                                    false, dwd, 0, false);
+                        }
                         dw = Tensor.wrapExact(dwd, weight.dtype(), weight.shape());
                     }
                     if (needsInputGrad(2)) {

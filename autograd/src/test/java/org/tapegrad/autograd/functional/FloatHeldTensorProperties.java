@@ -14,6 +14,7 @@ import net.jqwik.api.Provide;
 import org.tapegrad.autograd.DType;
 import org.tapegrad.autograd.Generator;
 import org.tapegrad.autograd.Tensor;
+import org.tapegrad.autograd.ops.Matmul;
 
 /**
  * Float32 kernels that read and write tensors held as floats ({@link Tensor#wrapFloats}) give the same
@@ -103,6 +104,66 @@ class FloatHeldTensorProperties {
         assertEquals(c.gradientAsFloats(), actual[1].hasStorageFloats(),
                 "the input gradient is held as floats when the output gradient was");
         assertEquals(DType.FLOAT32, actual[1].dtype());
+    }
+
+    /** A float32 convolution whose products pack float panels (at least 8 output channels and patch values). */
+    record ConvCase(int batch, int inChannels, int outChannels, int size, int kernel, int stride, int padding,
+            boolean bias, boolean gradientAsFloats) {
+        @Override
+        public String toString() {
+            return "x [" + batch + ", " + inChannels + ", " + size + ", " + size + "], " + outChannels + " filters "
+                    + kernel + "×" + kernel + " stride " + stride + " padding " + padding + (bias ? " with bias" : "")
+                    + (gradientAsFloats ? ", g as floats" : ", g as doubles");
+        }
+    }
+
+    @Provide
+    Arbitrary<ConvCase> convCases() {
+        Arbitrary<int[]> layer = Combinators.combine(Arbitraries.integers().between(1, 5),
+                Arbitraries.integers().between(8, 20), Arbitraries.of(1, 3, 5), Arbitraries.of(1, 2, 3),
+                Arbitraries.integers().between(0, 2))
+                .as((in, out, kernel, stride, padding) -> new int[] {in, out, kernel, stride, padding});
+        return Combinators.combine(Arbitraries.integers().between(1, 5), layer,
+                Arbitraries.oneOf(Arbitraries.integers().between(5, 30), Arbitraries.of(70, 90)),
+                Arbitraries.of(true, false), Arbitraries.of(true, false))
+                .as((n, l, size, bias, gFloats) -> new ConvCase(n, l[0], l[1], size, l[2], l[3], l[4], bias, gFloats))
+                .filter(c -> c.inChannels() * c.kernel() * c.kernel() >= 8 && c.size() + 2 * c.padding() >= c.kernel());
+    }
+
+    /** conv2d then ReLU then a linear layer over the flattened output; returns {y, dx, dW, db, dW of linear}. */
+    private static Tensor[] runConv(ConvCase c, Tensor x, Tensor w, Tensor b, Tensor linearW, Tensor g) {
+        Tensor conv = Functional.conv2d(x.requiresGrad(true), w.requiresGrad(true), b == null ? null : b.requiresGrad(true),
+                c.stride(), c.padding()).relu();
+        Tensor y = Matmul.linear(conv.reshape(c.batch(), -1), linearW.requiresGrad(true), null);
+        y.backward(g);
+        return new Tensor[] {conv, y, x.grad(), w.grad(), b == null ? null : b.grad(), linearW.grad()};
+    }
+
+    @Property(tries = 40)
+    void convolutionAndLinearLayersReadInputsHeldAsFloatsBitForBit(@ForAll("convCases") ConvCase c,
+            @ForAll long seed) {
+        Generator gen = new Generator(seed);
+        Tensor x = Tensor.randn(gen, DType.FLOAT32, c.batch(), c.inChannels(), c.size(), c.size());
+        Tensor w = Tensor.randn(gen, DType.FLOAT32, c.outChannels(), c.inChannels(), c.kernel(), c.kernel());
+        Tensor b = c.bias() ? Tensor.randn(gen, DType.FLOAT32, c.outChannels()) : null;
+        int outSize = (c.size() + 2 * c.padding() - c.kernel()) / c.stride() + 1;
+        int features = c.outChannels() * outSize * outSize;
+        Tensor linearW = Tensor.randn(gen, DType.FLOAT32, 10, features);
+        Tensor g = Tensor.randn(gen, DType.FLOAT32, c.batch(), 10);
+        Tensor[] expected = runConv(c, asDoubles(x), asDoubles(w), b == null ? null : asDoubles(b),
+                asDoubles(linearW), asDoubles(g));
+        Tensor[] actual = runConv(c, asFloats(x), asDoubles(w), b == null ? null : asDoubles(b), asDoubles(linearW),
+                c.gradientAsFloats() ? asFloats(g) : asDoubles(g));
+        String[] names = {"conv output", "linear output", "dx", "dW", "db", "dW of linear"};
+        for (int i = 0; i < names.length; i++) {
+            if (expected[i] != null) {
+                assertArrayEquals(bits(expected[i]), bits(actual[i]), names[i]);
+            }
+        }
+        if (outSize * outSize >= 32) {
+            // rows of at least 32 output positions: the products pack float panels, and the output is floats
+            assertEquals(true, actual[0].hasStorageFloats(), "a convolution over float panels writes floats");
+        }
     }
 
     @Example
