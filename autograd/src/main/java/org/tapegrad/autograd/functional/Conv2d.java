@@ -170,23 +170,27 @@ final class Conv2d {
 
                 @Override
                 protected Tensor[] backward(Tensor gradOut) {
-                    double[] gd = Kernels.rowMajor(gradOut);
+                    Precision precision = Kernels.precision(x.dtype());
+                    // an output gradient held as floats is read as floats where every product takes it so
+                    float[] gf = readsFloatGradient(g, gradOut, precision, savedW != null, savedX != null)
+                            ? gradOut.storageFloats() : null;
+                    double[] gd = gf == null ? Kernels.rowMajor(gradOut) : null;
                     double[] dx = savedW == null ? null
-                            : inputGradient(g, gd, Kernels.rowMajor(savedW.get()), x.dtype(),
+                            : inputGradient(g, gd, gf, Kernels.rowMajor(savedW.get()), x.dtype(),
                                     this::uninitializedGradientBuffer);
                     boolean biasGrad = needsInputGrad(2);
                     // the bias gradient is summed along with the weight's, band by band while in cache
                     double[][] dwdb = null;
                     if (savedX != null) {
                         Tensor xs = savedX.get();
-                        Precision precision = Kernels.precision(x.dtype());
                         // float columns are built from an input held as floats without converting it
                         float[] xsf = new Bands(g).floatColumnsForWeight(precision) && Kernels.isWholeFloats(xs)
                                 ? xs.storageFloats() : null;
-                        dwdb = weightGradient(g, gd, xsf == null ? Kernels.rowMajor(xs) : null, xsf, precision,
+                        dwdb = weightGradient(g, gd, gf, xsf == null ? Kernels.rowMajor(xs) : null, xsf, precision,
                                 biasGrad);
                     }
-                    double[] db = dwdb != null ? dwdb[1] : biasGrad ? biasGradient(g, gd) : null;
+                    double[] db = dwdb != null ? dwdb[1]
+                            : biasGrad ? biasGradient(g, gd != null ? gd : gradOut.storageArray()) : null;
                     Tensor[] grads = {
                         dx == null ? null : Tensor.wrapExact(dx, x.dtype(), x.shape()),
                         dwdb == null ? null : Tensor.wrap(dwdb[0], w.dtype(), w.shape()),
@@ -197,6 +201,23 @@ final class Conv2d {
             });
         }
         return result;
+    }
+
+    /**
+     * Whether backward reads the output gradient as floats: it is held so ({@link Kernels#isWholeFloats}),
+     * and every product that reads it packs float panels: the input gradient's {@code Wᵀ·G} (not the
+     * stride-1 convolution of the gradient, which runs in doubles) and the weight gradient's GEMMs (not
+     * {@link ConvProducts}).
+     */
+    private static boolean readsFloatGradient(ConvGeometry g, Tensor gradOut, Precision precision, boolean inputGrad,
+            boolean weightGrad) {
+        if (!Kernels.isWholeFloats(gradOut) || !(inputGrad || weightGrad)) {
+            return false;
+        }
+        Bands bands = new Bands(g);
+        boolean input = !inputGrad || (!(g.strideH == 1 && g.strideW == 1 && transposedGeometry(g) != null)
+                && bands.floatColumnsForInput(precision));
+        return input && (!weightGrad || bands.floatColumnsForWeight(precision));
     }
 
     /** The output, row-major (N, C_out, H_out, W_out), rounded to {@code type}. */
@@ -309,14 +330,15 @@ final class Conv2d {
      * contiguous run of bands, then the partial sums are added in order. The bias sums read each band of the
      * output gradient right after its product has (in cache), instead of in a pass of their own.
      *
-     * @param gd the output gradient, row-major; not modified
+     * @param gd the output gradient, row-major, or null when given as {@code gFloats}; not modified
+     * @param gFloats the output gradient as floats, or null; only for float columns
      * @param x  the input, row-major, or null when given as {@code xFloats}; not modified
      * @param xFloats the input as floats, or null; only for float columns
      * @param precision the arithmetic of the band products (the partial sums are added in double)
      * @return {dW, db}, db null unless {@code withBias}
      */
-    private static double[][] weightGradient(ConvGeometry g, double[] gd, double[] x, float[] xFloats,
-            Precision precision, boolean withBias) {
+    private static double[][] weightGradient(ConvGeometry g, double[] gd, float[] gFloats, double[] x,
+            float[] xFloats, Precision precision, boolean withBias) {
         Bands bands = new Bands(g);
         boolean floats = bands.floatColumnsForWeight(precision);
         int size = g.outChannels * g.patchSize();
@@ -326,15 +348,15 @@ final class Conv2d {
         boolean parallel = bands.count * bands.workPerBand() >= 2 * PARALLEL_MIN_WORK;
         Parallelism.parallelFor(0, partials, parallel ? 1 : partials, (from, to) -> {
             Columns cols = Columns.of(bands, floats);
-            double[] staging = bands.needsStaging() ? Scratch.staging(bands.outputValues()) : null;
+            Staging staging = Staging.of(bands, gFloats != null);
             for (int p = from; p < to; p++) {
                 sums[p] = new double[size];
                 biasSums[p] = withBias ? new double[g.outChannels] : null;
                 int first = (int) ((long) bands.count * p / partials);
                 int end = (int) ((long) bands.count * (p + 1) / partials);
                 for (int unit = first; unit < end; unit++) {
-                    weightGradientBand(g, bands, unit, gd, x, xFloats, cols, staging, sums[p], biasSums[p],
-                            precision);
+                    weightGradientBand(g, bands, unit, gd, gFloats, x, xFloats, cols, staging, sums[p],
+                            biasSums[p], precision);
                 }
             }
         });
@@ -360,8 +382,16 @@ final class Conv2d {
         }
     }
 
-    private static void weightGradientBand(ConvGeometry g, Bands bands, int unit, double[] gd, double[] x,
-            float[] xFloats, Columns cols, double[] staging, double[] dw, double[] db, Precision precision) {
+    /** {@link #addRowSums(double[], int, int, int, int, double[], int)} of floats (summed in double). */
+    private static void addRowSums(float[] src, int off, int ld, int rows, int length, double[] db, int at) {
+        for (int o = 0; o < rows; o++) {
+            db[at + o] += Kernels.sum(src, off + o * ld, off + o * ld + length);
+        }
+    }
+
+    private static void weightGradientBand(ConvGeometry g, Bands bands, int unit, double[] gd, float[] gFloats,
+            double[] x, float[] xFloats, Columns cols, Staging staging, double[] dw, double[] db,
+            Precision precision) {
         Band unitBand = bands.band(unit);
         int band = unitBand.columns();
         int bandStart = unitBand.outputOffset();
@@ -381,16 +411,30 @@ final class Conv2d {
                 if (db != null) {
                     addRowSums(gd, gOff, plane, outPerGroup, band, db, dbOff);
                 }
+            } else if (gFloats != null) {
+                float[] rows = gFloats;
+                int ld = plane;
+                if (bands.needsStaging()) {
+                    bands.gather(gFloats, gOff, outPerGroup, unitBand, staging.floats);
+                    rows = staging.floats;
+                    gOff = 0;
+                    ld = band;
+                }
+                cols.multiply(outPerGroup, k, band, rows, gOff, colsOff, dw, dwOff);
+                if (db != null) {
+                    addRowSums(rows, gOff, ld, outPerGroup, band, db, dbOff);
+                }
             } else if (!bands.needsStaging()) {
                 cols.multiply(precision, outPerGroup, k, band, gd, gOff, false, colsOff, true, dw, dwOff, true);
                 if (db != null) {
                     addRowSums(gd, gOff, plane, outPerGroup, band, db, dbOff);
                 }
             } else {
-                bands.gather(gd, gOff, outPerGroup, unitBand, staging);
-                cols.multiply(precision, outPerGroup, k, band, staging, 0, false, colsOff, true, dw, dwOff, true);
+                bands.gather(gd, gOff, outPerGroup, unitBand, staging.doubles);
+                cols.multiply(precision, outPerGroup, k, band, staging.doubles, 0, false, colsOff, true, dw, dwOff,
+                        true);
                 if (db != null) {
-                    addRowSums(staging, 0, band, outPerGroup, band, db, dbOff);
+                    addRowSums(staging.doubles, 0, band, outPerGroup, band, db, dbOff);
                 }
             }
         }
@@ -404,7 +448,7 @@ final class Conv2d {
      * written rather than added to, so dx may come from {@code uninitialized}, which gives an array of the
      * given size with arbitrary values.
      */
-    private static double[] inputGradient(ConvGeometry g, double[] gd, double[] w, DType type,
+    private static double[] inputGradient(ConvGeometry g, double[] gd, float[] gFloats, double[] w, DType type,
             IntFunction<double[]> uninitialized) {
         ConvGeometry transposed = g.strideH == 1 && g.strideW == 1 ? transposedGeometry(g) : null;
         if (transposed != null) {
@@ -421,12 +465,12 @@ final class Conv2d {
         double[] dx = floats ? uninitialized.apply(size) : new double[size];
         Parallelism.parallelFor(0, runs, minRuns, (from, to) -> {
             ColumnGradient dcols = ColumnGradient.of(bands, floats, dx);
-            double[] staging = bands.needsStaging() ? Scratch.staging(bands.outputValues()) : null;
+            Staging staging = Staging.of(bands, gFloats != null);
             for (int run = from; run < to; run++) {
                 Band first = bands.band(run * bandsPerRun);
                 dcols.startRun(first);
                 for (int unit = run * bandsPerRun; unit < (run + 1) * bandsPerRun; unit++) {
-                    inputGradientBand(g, bands, unit, gd, w, dcols, staging, precision);
+                    inputGradientBand(g, bands, unit, gd, gFloats, w, dcols, staging, precision);
                 }
                 dcols.endRun(first);
             }
@@ -439,8 +483,8 @@ final class Conv2d {
         return dx;
     }
 
-    private static void inputGradientBand(ConvGeometry g, Bands bands, int unit, double[] gd, double[] w,
-            ColumnGradient dcols, double[] staging, Precision precision) {
+    private static void inputGradientBand(ConvGeometry g, Bands bands, int unit, double[] gd, float[] gFloats,
+            double[] w, ColumnGradient dcols, Staging staging, Precision precision) {
         Band unitBand = bands.band(unit);
         int band = unitBand.columns();
         int bandStart = unitBand.outputOffset();
@@ -449,13 +493,24 @@ final class Conv2d {
         int outPerGroup = g.outPerGroup();
         for (int grp = 0; grp < g.groups; grp++) {
             int gOff = bandStart + grp * outPerGroup * plane;
-            double[] gBand = gd;
-            if (bands.needsStaging()) {
-                bands.gather(gd, gOff, outPerGroup, unitBand, staging);
-                gBand = staging;
-                gOff = 0;
+            int wOff = grp * outPerGroup * k;
+            if (gFloats != null) {
+                float[] gBand = gFloats;
+                if (bands.needsStaging()) {
+                    bands.gather(gFloats, gOff, outPerGroup, unitBand, staging.floats);
+                    gBand = staging.floats;
+                    gOff = 0;
+                }
+                dcols.multiply(k, band, outPerGroup, w, wOff, gBand, gOff, grp * k * band);
+            } else {
+                double[] gBand = gd;
+                if (bands.needsStaging()) {
+                    bands.gather(gd, gOff, outPerGroup, unitBand, staging.doubles);
+                    gBand = staging.doubles;
+                    gOff = 0;
+                }
+                dcols.multiply(precision, k, band, outPerGroup, w, wOff, gBand, gOff, grp * k * band);
             }
-            dcols.multiply(precision, k, band, outPerGroup, w, grp * outPerGroup * k, gBand, gOff, grp * k * band);
         }
         dcols.col2im(unitBand);
     }
@@ -702,6 +757,18 @@ final class Conv2d {
             }
         }
 
+        /** {@link #gather(double[], int, int, Band, double[])} of floats. */
+        void gather(float[] src, int off, int channels, Band band, float[] dst) {
+            int segment = band.columnsPerImage();
+            int image = g.outChannels * g.outPlane();
+            for (int m = 0; m < band.images(); m++) {
+                for (int o = 0; o < channels; o++) {
+                    System.arraycopy(src, off + m * image + o * g.outPlane(), dst, o * band.columns() + m * segment,
+                            segment);
+                }
+            }
+        }
+
         /** The inverse of {@link #gather}: copies dense rows back into the output. */
         void scatter(double[] src, int channels, Band band, double[] dst, int off) {
             int segment = band.columnsPerImage();
@@ -811,6 +878,11 @@ final class Conv2d {
             }
         }
 
+        /** {@code C += A·Xᵀ} in single precision with A as floats (a weight gradient's G); only for floats. */
+        void multiply(int m, int n, int k, float[] a, int aOff, int colsOff, double[] c, int cOff) {
+            Gemm.multiplySingle(m, n, k, null, a, aOff, false, null, floats, colsOff, true, c, null, cOff, true);
+        }
+
         /** {@link #multiply} in single precision with A and C as floats; only for a buffer of floats. */
         void multiply(int m, int n, int k, float[] a, int aOff, int colsOff, float[] c, int cOff, boolean acc) {
             Gemm.multiplySingle(m, n, k, null, a, aOff, false, null, floats, colsOff, false, null, c, cOff, acc);
@@ -878,6 +950,12 @@ final class Conv2d {
             }
         }
 
+        /** {@link #multiply} with G as floats; only for float columns. */
+        void multiply(int k, int band, int outPerGroup, double[] w, int wOff, float[] gBand, int gOff, int at) {
+            Gemm.multiplySingle(k, band, outPerGroup, w, null, wOff, true, null, gBand, gOff, false, null, floats, at,
+                    false);
+        }
+
         /** Adds the band's column-matrix gradient (all groups) onto its images. */
         void col2im(Band band) {
             if (floats != null) {
@@ -907,6 +985,28 @@ final class Conv2d {
                     dx[at + i] = runSums[i];
                 }
             }
+        }
+    }
+
+    /**
+     * A thread's staging buffer for dense copies of a band's output-gradient rows ({@link Bands#gather}),
+     * in doubles or in floats as the gradient is held; both null when the bands need no staging.
+     */
+    private static final class Staging {
+        final double[] doubles;
+        final float[] floats;
+
+        private Staging(double[] doubles, float[] floats) {
+            this.doubles = doubles;
+            this.floats = floats;
+        }
+
+        static Staging of(Bands bands, boolean floats) {
+            if (!bands.needsStaging()) {
+                return new Staging(null, null);
+            }
+            return floats ? new Staging(null, Scratch.floatStaging(bands.outputValues()))
+                    : new Staging(Scratch.staging(bands.outputValues()), null);
         }
     }
 

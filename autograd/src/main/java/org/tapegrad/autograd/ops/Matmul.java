@@ -153,12 +153,20 @@ public final class Matmul {
                     Tensor dw = null;
                     Tensor db = null;
                     if (savedW != null) {
-                        double[] dxd = uninitializedGradientBuffer(rowCount * in); // the product overwrites it
                         Tensor w = savedW.get();
                         double[] wd = Kernels.rowMajor(w);
-                        Gemm.multiply(precision, rowCount, in, outFeatures, gd, null, 0, false,
-                                wd, weightFloats(w, wd), 0, false, dxd, 0, false);
-                        dx = Tensor.wrapExact(dxd, x.dtype(), x.shape());
+                        if (xf != null) {
+                            // an input held as floats gets its gradient as floats
+                            float[] dxf = new float[rowCount * in];
+                            Gemm.multiplySingle(rowCount, in, outFeatures, gd, null, 0, false, wd, weightFloats(w, wd),
+                                    0, false, null, dxf, 0, false);
+                            dx = Tensor.wrapFloats(dxf, x.shape());
+                        } else {
+                            double[] dxd = uninitializedGradientBuffer(rowCount * in); // the product overwrites it
+                            Gemm.multiply(precision, rowCount, in, outFeatures, gd, null, 0, false,
+                                    wd, weightFloats(w, wd), 0, false, dxd, 0, false);
+                            dx = Tensor.wrapExact(dxd, x.dtype(), x.shape());
+                        }
                     }
                     if (savedX != null) {
                         double[] dwd = new double[outFeatures * in];

@@ -130,10 +130,16 @@ class FloatHeldTensorProperties {
                 .filter(c -> c.inChannels() * c.kernel() * c.kernel() >= 8 && c.size() + 2 * c.padding() >= c.kernel());
     }
 
-    /** conv2d then ReLU then a linear layer over the flattened output; returns {y, dx, dW, db, dW of linear}. */
-    private static Tensor[] runConv(ConvCase c, Tensor x, Tensor w, Tensor b, Tensor linearW, Tensor g) {
+    /**
+     * conv2d, ReLU, then a linear layer over the flattened output; returns {y, dx, dW, db, dW of linear}.
+     * With {@code viaDoubles} the convolution's output is first multiplied by 1 (exact), which gives it as
+     * doubles: ReLU, the linear layer and all of backward then run their double kernels, the reference.
+     */
+    private static Tensor[] runConv(ConvCase c, Tensor x, Tensor w, Tensor b, Tensor linearW, Tensor g,
+            boolean viaDoubles) {
         Tensor conv = Functional.conv2d(x.requiresGrad(true), w.requiresGrad(true), b == null ? null : b.requiresGrad(true),
-                c.stride(), c.padding()).relu();
+                c.stride(), c.padding());
+        conv = (viaDoubles ? conv.mul(1.0) : conv).relu();
         Tensor y = Matmul.linear(conv.reshape(c.batch(), -1), linearW.requiresGrad(true), null);
         y.backward(g);
         return new Tensor[] {conv, y, x.grad(), w.grad(), b == null ? null : b.grad(), linearW.grad()};
@@ -151,9 +157,10 @@ class FloatHeldTensorProperties {
         Tensor linearW = Tensor.randn(gen, DType.FLOAT32, 10, features);
         Tensor g = Tensor.randn(gen, DType.FLOAT32, c.batch(), 10);
         Tensor[] expected = runConv(c, asDoubles(x), asDoubles(w), b == null ? null : asDoubles(b),
-                asDoubles(linearW), asDoubles(g));
+                asDoubles(linearW), asDoubles(g), true);
         Tensor[] actual = runConv(c, asFloats(x), asDoubles(w), b == null ? null : asDoubles(b), asDoubles(linearW),
-                c.gradientAsFloats() ? asFloats(g) : asDoubles(g));
+                c.gradientAsFloats() ? asFloats(g) : asDoubles(g), false);
+        assertEquals(false, expected[0].hasStorageFloats(), "the reference runs the double kernels");
         String[] names = {"conv output", "linear output", "dx", "dW", "db", "dW of linear"};
         for (int i = 0; i < names.length; i++) {
             if (expected[i] != null) {
