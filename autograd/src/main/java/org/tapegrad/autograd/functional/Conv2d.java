@@ -163,6 +163,8 @@ final class Conv2d {
             result = Tensor.wrapExact(forward(g, Kernels.rowMajor(x), wd, bd, x.dtype()), x.dtype(), g.outputShape());
         }
         if (Autograd.needsGrad(x, w, b)) {
+            // an input held as floats gets its gradient as floats where the products write float columns
+            boolean inputAsFloats = Kernels.isWholeFloats(x);
             Autograd.record(result, new Node(OP, x, w, b) {
                 // the input's gradient needs the weight, and the weight's gradient needs the input
                 final SavedTensor savedX = needsInputGrad(1) ? save(x) : null;
@@ -175,8 +177,8 @@ final class Conv2d {
                     float[] gf = readsFloatGradient(g, gradOut, precision, savedW != null, savedX != null)
                             ? gradOut.storageFloats() : null;
                     double[] gd = gf == null ? Kernels.rowMajor(gradOut) : null;
-                    double[] dx = savedW == null ? null
-                            : inputGradient(g, gd, gf, Kernels.rowMajor(savedW.get()), x.dtype(),
+                    Tensor dx = savedW == null ? null
+                            : inputGradient(g, gd, gf, Kernels.rowMajor(savedW.get()), x.dtype(), inputAsFloats,
                                     this::uninitializedGradientBuffer);
                     boolean biasGrad = needsInputGrad(2);
                     // the bias gradient is summed along with the weight's, band by band while in cache
@@ -192,7 +194,7 @@ final class Conv2d {
                     double[] db = dwdb != null ? dwdb[1]
                             : biasGrad ? biasGradient(g, gd != null ? gd : gradOut.storageArray()) : null;
                     Tensor[] grads = {
-                        dx == null ? null : Tensor.wrapExact(dx, x.dtype(), x.shape()),
+                        dx,
                         dwdb == null ? null : Tensor.wrap(dwdb[0], w.dtype(), w.shape()),
                         db == null ? null : Tensor.wrap(db, b.dtype(), b.shape())};
                     recycle(gradOut); // read in full: a later input gradient may take its array
@@ -206,8 +208,8 @@ final class Conv2d {
     /**
      * Whether backward reads the output gradient as floats: it is held so ({@link Kernels#isWholeFloats}),
      * and every product that reads it packs float panels: the input gradient's {@code Wᵀ·G} (not the
-     * stride-1 convolution of the gradient, which runs in doubles) and the weight gradient's GEMMs (not
-     * {@link ConvProducts}).
+     * stride-1 convolution of the gradient, which runs in doubles) and the weight gradient's GEMMs; short
+     * filters' {@link ConvProducts} take it band by band, converted into a dense copy.
      */
     private static boolean readsFloatGradient(ConvGeometry g, Tensor gradOut, Precision precision, boolean inputGrad,
             boolean weightGrad) {
@@ -217,7 +219,7 @@ final class Conv2d {
         Bands bands = new Bands(g);
         boolean input = !inputGrad || (!(g.strideH == 1 && g.strideW == 1 && transposedGeometry(g) != null)
                 && bands.floatColumnsForInput(precision));
-        return input && (!weightGrad || bands.floatColumnsForWeight(precision));
+        return input && (!weightGrad || bands.floatColumnsForWeight(precision) || g.patchSize() <= SHORT_PATCH);
     }
 
     /** The output, row-major (N, C_out, H_out, W_out), rounded to {@code type}. */
@@ -382,6 +384,17 @@ final class Conv2d {
         }
     }
 
+    /** {@code dst[o·length + t] = src[off + o·ld + t]} for o &lt; rows, t &lt; length: dense rows, as doubles. */
+    private static void toDoubles(float[] src, int off, int ld, int rows, int length, double[] dst) {
+        for (int o = 0; o < rows; o++) {
+            int from = off + o * ld;
+            int to = o * length;
+            for (int t = 0; t < length; t++) {
+                dst[to + t] = src[from + t];
+            }
+        }
+    }
+
     /** {@link #addRowSums(double[], int, int, int, int, double[], int)} of floats (summed in double). */
     private static void addRowSums(float[] src, int off, int ld, int rows, int length, double[] db, int at) {
         for (int o = 0; o < rows; o++) {
@@ -406,10 +419,19 @@ final class Conv2d {
             int dbOff = grp * outPerGroup;
             if (k <= SHORT_PATCH) {
                 // one image per band (see Bands): its rows are `plane` apart in gd
-                ConvProducts.accumulateTransposed(outPerGroup, k, band, gd, gOff, plane, cols.doubles(), colsOff,
-                        band, dw, dwOff);
+                double[] rows = gd;
+                int ld = plane;
+                if (gFloats != null) {
+                    // ConvProducts reads doubles: the band's rows of G are converted into a dense copy
+                    rows = staging.converted;
+                    ld = band;
+                    toDoubles(gFloats, gOff, plane, outPerGroup, band, rows);
+                    gOff = 0;
+                }
+                ConvProducts.accumulateTransposed(outPerGroup, k, band, rows, gOff, ld, cols.doubles(), colsOff, band,
+                        dw, dwOff);
                 if (db != null) {
-                    addRowSums(gd, gOff, plane, outPerGroup, band, db, dbOff);
+                    addRowSums(rows, gOff, ld, outPerGroup, band, db, dbOff);
                 }
             } else if (gFloats != null) {
                 float[] rows = gFloats;
@@ -448,11 +470,12 @@ final class Conv2d {
      * written rather than added to, so dx may come from {@code uninitialized}, which gives an array of the
      * given size with arbitrary values.
      */
-    private static double[] inputGradient(ConvGeometry g, double[] gd, float[] gFloats, double[] w, DType type,
-            IntFunction<double[]> uninitialized) {
+    private static Tensor inputGradient(ConvGeometry g, double[] gd, float[] gFloats, double[] w, DType type,
+            boolean asFloats, IntFunction<double[]> uninitialized) {
+        int[] shape = {g.batch, g.inChannels, g.height, g.width};
         ConvGeometry transposed = g.strideH == 1 && g.strideW == 1 ? transposedGeometry(g) : null;
         if (transposed != null) {
-            return forward(transposed, gd, flippedKernel(g, w), null, type);
+            return Tensor.wrapExact(forward(transposed, gd, flippedKernel(g, w), null, type), type, shape);
         }
         Bands bands = new Bands(g);
         // runs of bands that cover whole images: an image's bands, or one band of whole images
@@ -462,9 +485,10 @@ final class Conv2d {
         Precision precision = Kernels.precision(type);
         boolean floats = bands.floatColumnsForInput(precision);
         int size = g.batch * g.inImage();
-        double[] dx = floats ? uninitialized.apply(size) : new double[size];
+        float[] dxFloats = floats && asFloats ? new float[size] : null;
+        double[] dx = dxFloats != null ? null : floats ? uninitialized.apply(size) : new double[size];
         Parallelism.parallelFor(0, runs, minRuns, (from, to) -> {
-            ColumnGradient dcols = ColumnGradient.of(bands, floats, dx);
+            ColumnGradient dcols = ColumnGradient.of(bands, floats, dx, dxFloats);
             Staging staging = Staging.of(bands, gFloats != null);
             for (int run = from; run < to; run++) {
                 Band first = bands.band(run * bandsPerRun);
@@ -480,7 +504,7 @@ final class Conv2d {
                 Kernels.round(type, dx, firstImage * g.inImage(), (last.image() + last.images()) * g.inImage());
             }
         });
-        return dx;
+        return dxFloats != null ? Tensor.wrapFloats(dxFloats, shape) : Tensor.wrapExact(dx, type, shape);
     }
 
     private static void inputGradientBand(ConvGeometry g, Bands bands, int unit, double[] gd, float[] gFloats,
@@ -910,25 +934,32 @@ final class Conv2d {
          * of arbitrary values at first (a recycled buffer), each run's images overwritten by {@link #endRun}.
          */
         private final double[] dx;
+        /** The input gradient as floats instead of {@link #dx} (float columns only), or null. */
+        private final float[] dxFloats;
         /** The current run's first image. */
         private int firstImage;
 
-        private ColumnGradient(Bands bands, double[] doubles, float[] floats, float[] runSums, double[] dx) {
+        private ColumnGradient(Bands bands, double[] doubles, float[] floats, float[] runSums, double[] dx,
+                float[] dxFloats) {
             this.bands = bands;
             this.doubles = doubles;
             this.floats = floats;
             this.runSums = runSums;
             this.dx = dx;
+            this.dxFloats = dxFloats;
         }
 
-        /** This thread's buffers for {@code bands}, in floats or in doubles, for computing {@code dx}. */
-        static ColumnGradient of(Bands bands, boolean floats, double[] dx) {
+        /**
+         * This thread's buffers for {@code bands}, in floats or in doubles, for computing {@code dx}, or
+         * {@code dxFloats} (float columns only) when that is not null.
+         */
+        static ColumnGradient of(Bands bands, boolean floats, double[] dx, float[] dxFloats) {
             if (!floats) {
-                return new ColumnGradient(bands, Scratch.columns(bands.columnValues()), null, null, dx);
+                return new ColumnGradient(bands, Scratch.columns(bands.columnValues()), null, null, dx, null);
             }
             int runImages = bands.perImage == 1 ? bands.images : 1;
             return new ColumnGradient(bands, null, Scratch.floatColumns(bands.columnValues()),
-                    Scratch.floatImages(runImages * bands.sumsPerImage()), dx);
+                    Scratch.floatImages(runImages * bands.sumsPerImage()), dx, dxFloats);
         }
 
         /** Starts the run whose first band is {@code first}. */
@@ -976,8 +1007,10 @@ final class Conv2d {
             ConvGeometry g = bands.g;
             if (bands.phased()) {
                 for (int m = 0; m < first.images(); m++) {
-                    Phases.merge(g, runSums, m * bands.sumsPerImage(), dx, (firstImage + m) * g.inImage());
+                    Phases.merge(g, runSums, m * bands.sumsPerImage(), dx, dxFloats, (firstImage + m) * g.inImage());
                 }
+            } else if (dxFloats != null) {
+                System.arraycopy(runSums, 0, dxFloats, firstImage * g.inImage(), first.images() * g.inImage());
             } else {
                 int at = firstImage * g.inImage();
                 int size = first.images() * g.inImage();
@@ -995,18 +1028,22 @@ final class Conv2d {
     private static final class Staging {
         final double[] doubles;
         final float[] floats;
+        /** Dense rows of a gradient held as floats, as doubles, for {@link ConvProducts}; else null. */
+        final double[] converted;
 
-        private Staging(double[] doubles, float[] floats) {
+        private Staging(double[] doubles, float[] floats, double[] converted) {
             this.doubles = doubles;
             this.floats = floats;
+            this.converted = converted;
         }
 
+        /** This thread's buffers for {@code bands}, for a gradient held as floats or as doubles. */
         static Staging of(Bands bands, boolean floats) {
-            if (!bands.needsStaging()) {
-                return new Staging(null, null);
-            }
-            return floats ? new Staging(null, Scratch.floatStaging(bands.outputValues()))
-                    : new Staging(Scratch.staging(bands.outputValues()), null);
+            int size = bands.outputValues();
+            boolean staged = bands.needsStaging();
+            return new Staging(staged && !floats ? Scratch.staging(size) : null,
+                    staged && floats ? Scratch.floatStaging(size) : null,
+                    floats && bands.g.patchSize() <= SHORT_PATCH ? Scratch.converted(size) : null);
         }
     }
 
@@ -1025,6 +1062,7 @@ final class Conv2d {
         private float[] phases = new float[0];
         private double[] staging = new double[0];
         private float[] floatStaging = new float[0];
+        private double[] converted = new double[0];
 
         static double[] columns(int size) {
             Scratch s = OF_THREAD.get();
@@ -1054,6 +1092,12 @@ final class Conv2d {
             Scratch s = OF_THREAD.get();
             s.floatStaging = atLeast(s.floatStaging, size);
             return s.floatStaging;
+        }
+
+        static double[] converted(int size) {
+            Scratch s = OF_THREAD.get();
+            s.converted = atLeast(s.converted, size);
+            return s.converted;
         }
 
         static double[] staging(int size) {

@@ -122,6 +122,14 @@ final class Phases {
      * @param xOff offset of the image in {@code dx}
      */
     static void merge(ConvGeometry g, float[] phases, int pOff, double[] dx, int xOff) {
+        merge(g, phases, pOff, dx, null, xOff);
+    }
+
+    /**
+     * {@link #merge(ConvGeometry, float[], int, double[], int) merge} into dx as doubles or, when
+     * {@code dxFloats} is not null, as floats (written instead of {@code dx}, which may then be null).
+     */
+    static void merge(ConvGeometry g, float[] phases, int pOff, double[] dx, float[] dxFloats, int xOff) {
         int phaseColumns = columns(g);
         int planeSize = rows(g) * phaseColumns;
         for (int c = 0; c < g.inChannels; c++) {
@@ -129,7 +137,11 @@ final class Phases {
                 int dst = xOff + (c * g.height + rp) * g.width;
                 int src = pOff + (c * g.strideH + rp) * g.strideW * planeSize;
                 for (int h = rp; h < g.height; h += g.strideH, dst += g.strideH * g.width, src += phaseColumns) {
-                    mergeRow(g, phases, src, planeSize, dx, dst);
+                    if (dxFloats != null) {
+                        mergeRow(g, phases, src, planeSize, dxFloats, dst);
+                    } else {
+                        mergeRow(g, phases, src, planeSize, dx, dst);
+                    }
                 }
             }
         }
@@ -137,6 +149,26 @@ final class Phases {
 
     /** One row of dx from its row of each column phase (planes {@code planeSize} apart). */
     private static void mergeRow(ConvGeometry g, float[] phases, int src, int planeSize, double[] dx, int dst) {
+        if (g.strideW == 2) {
+            int pairs = g.width / 2;
+            for (int b = 0; b < pairs; b++) {
+                dx[dst + 2 * b] = phases[src + b];
+                dx[dst + 2 * b + 1] = phases[src + planeSize + b];
+            }
+            if (g.width % 2 != 0) {
+                dx[dst + g.width - 1] = phases[src + pairs];
+            }
+        } else {
+            for (int cp = 0; cp < g.strideW; cp++, src += planeSize) {
+                for (int w = cp, b = 0; w < g.width; w += g.strideW, b++) {
+                    dx[dst + w] = phases[src + b];
+                }
+            }
+        }
+    }
+
+    /** {@link #mergeRow(ConvGeometry, float[], int, int, double[], int) mergeRow} into floats. */
+    private static void mergeRow(ConvGeometry g, float[] phases, int src, int planeSize, float[] dx, int dst) {
         if (g.strideW == 2) {
             int pairs = g.width / 2;
             for (int b = 0; b < pairs; b++) {
