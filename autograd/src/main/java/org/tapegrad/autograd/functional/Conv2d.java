@@ -74,6 +74,12 @@ import org.tapegrad.autograd.ops.Kernels;
  * {@link Phases}, in which the strided rows are contiguous. The rest (the sum of the weight gradient's
  * partial sums, and col2im's sums where the products do not pack float panels) is in double, rounded
  * once at the end, band by band while in cache.
+ *
+ * <p>Where the forward products pack float panels the output is written as floats
+ * ({@link Tensor#wrapFloats}), and tensors held as floats (a BatchNorm's or ReLU's output, their
+ * gradients) are read as floats: the input by im2col, the output gradient by the backward products
+ * (by {@link ConvProducts} through a dense double copy per band). An input held as floats gets its
+ * strided gradient as floats. The values are the same, bit for bit, as from doubles.
  */
 final class Conv2d {
     private static final String OP = "conv2d";
