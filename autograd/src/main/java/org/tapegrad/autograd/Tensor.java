@@ -423,6 +423,11 @@ public final class Tensor {
         return storage.floats();
     }
 
+    /** The number of elements of the storage (of all its views), whichever way it holds them. */
+    public int storageSize() {
+        return storage.length();
+    }
+
     /** Offset of element (0, …, 0) in {@link #storageArray()}. */
     public int storageOffset() {
         return offset;

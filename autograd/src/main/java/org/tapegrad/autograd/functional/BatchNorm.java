@@ -78,8 +78,8 @@ final class BatchNorm {
         Segments segments = new Segments(shape[0], channels, valuesPerImage(shape));
         int count = segments.perChannel();
         boolean batchStats = training || runningMean == null;
-        // a float32 input held as floats is read and written as floats: the same values, half the bytes
-        float[] xf = Kernels.isWholeFloats(x) ? x.storageFloats() : null;
+        // float32 is computed in floats, as PyTorch's CPU kernel does (the sums in double)
+        float[] xf = x.dtype() == DType.FLOAT32 ? Kernels.rowMajorFloats(x) : null;
         double[] xd = xf == null ? Kernels.rowMajor(x) : null;
         double[] gamma = weight == null ? null : Kernels.rowMajor(weight);
         double[] beta = bias == null ? null : Kernels.rowMajor(bias);
@@ -119,25 +119,24 @@ final class BatchNorm {
         if (xf != null) {
             float[] out = new float[xf.length];
             segments.forEach((c, start, end) -> {
-                double a = alpha[c];
-                double b = shift[c];
+                // float arithmetic, which C2 vectorises (a loop converting float to double and back runs scalar)
+                float a = (float) alpha[c];
+                float b = (float) shift[c];
                 for (int i = start; i < end; i++) {
-                    out[i] = (float) (xf[i] * a + b);
+                    out[i] = xf[i] * a + b;
                 }
             });
             result = Tensor.wrapFloats(out, shape);
         } else {
             double[] out = new double[xd.length];
-            DType type = x.dtype();
             segments.forEach((c, start, end) -> {
                 double a = alpha[c];
                 double b = shift[c];
                 for (int i = start; i < end; i++) {
                     out[i] = xd[i] * a + b;
                 }
-                Kernels.round(type, out, start, end);
             });
-            result = Tensor.wrapExact(out, type, shape);
+            result = Tensor.wrapExact(out, x.dtype(), shape);
         }
         if (Autograd.needsGrad(x, weight, bias)) {
             Autograd.record(result, new Node(OP, x, weight, bias) {
@@ -155,9 +154,9 @@ final class BatchNorm {
                     double[] sumG = new double[channels];
                     double[] sumGCentred = new double[channels];
                     Tensor dx = null;
-                    if (Kernels.isWholeFloats(gradOut) && (xs == null || Kernels.isWholeFloats(xs))) {
-                        float[] gd = gradOut.storageFloats();
-                        float[] xsf = xs == null ? null : xs.storageFloats();
+                    if (x.dtype() == DType.FLOAT32) {
+                        float[] gd = Kernels.rowMajorFloats(gradOut);
+                        float[] xsf = xs == null ? null : Kernels.rowMajorFloats(xs);
                         if (xs != null || needsInputGrad(2)) {
                             SegmentGradientSums sums = xsf == null
                                     ? (from, to, m, pair) -> onlyGradientSum(Kernels.sum(gd, from, to), pair)
@@ -185,15 +184,8 @@ final class BatchNorm {
                             // may be gd itself (an owned gradient): each element of g is read before it is written
                             double[] dxd = elementwiseGradientBuffer(gradOut);
                             InputGradient rule = new InputGradient(mean, invstd, scale, sumG, sumGCentred, count);
-                            DType type = x.dtype();
-                            segments.forEach((c, start, end) -> {
-                                if (batchStats) {
-                                    rule.batch(c, gd, xsd, dxd, start, end);
-                                } else {
-                                    rule.running(c, gd, dxd, start, end);
-                                }
-                                Kernels.round(type, dxd, start, end);
-                            });
+                            segments.forEach(batchStats ? (c, start, end) -> rule.batch(c, gd, xsd, dxd, start, end)
+                                    : (c, start, end) -> rule.running(c, gd, dxd, start, end));
                             dx = Tensor.wrapExact(dxd, x.dtype(), shape);
                         }
                     }
@@ -430,9 +422,9 @@ final class BatchNorm {
 
     /**
      * dx per channel c: with batch statistics {@code (g − (x − μ)·Σg(x − μ)/(M·σ²) − Σg/M)·γ/σ}, else
-     * {@code g·γ/σ} (σ = 1/invstd; γ = 1 without a weight; {@code scale = γ/σ}), in double, for doubles
-     * and for floats (rounded once, when stored). dx may be g itself: each element of g is read before
-     * it is written.
+     * {@code g·γ/σ} (σ = 1/invstd; γ = 1 without a weight; {@code scale = γ/σ}): in double for doubles,
+     * in float for floats (the per-channel coefficients computed in double and rounded), as PyTorch's CPU
+     * kernel computes float32. dx may be g itself: each element of g is read before it is written.
      */
     private static final class InputGradient {
         private final double[] mean;
@@ -462,13 +454,14 @@ final class BatchNorm {
             }
         }
 
+        /** {@link #batch(int, double[], double[], double[], int, int)} in float arithmetic (vectorised). */
         void batch(int c, float[] g, float[] x, float[] dx, int start, int end) {
-            double meanG = sumG[c] / count;
-            double projection = sumGCentred[c] / count * invstd[c] * invstd[c];
-            double m = mean[c];
-            double s = scale[c];
+            float meanG = (float) (sumG[c] / count);
+            float projection = (float) (sumGCentred[c] / count * invstd[c] * invstd[c]);
+            float m = (float) mean[c];
+            float s = (float) scale[c];
             for (int i = start; i < end; i++) {
-                dx[i] = (float) ((g[i] - (x[i] - m) * projection - meanG) * s);
+                dx[i] = (g[i] - (x[i] - m) * projection - meanG) * s;
             }
         }
 
@@ -480,9 +473,9 @@ final class BatchNorm {
         }
 
         void running(int c, float[] g, float[] dx, int start, int end) {
-            double s = scale[c];
+            float s = (float) scale[c];
             for (int i = start; i < end; i++) {
-                dx[i] = (float) (g[i] * s);
+                dx[i] = g[i] * s;
             }
         }
     }

@@ -42,7 +42,25 @@ public final class Kernels {
      */
     public static boolean isWholeFloats(Tensor t) {
         return t.dtype() == DType.FLOAT32 && t.hasStorageFloats() && t.isContiguous() && t.storageOffset() == 0
-                && t.storageFloats().length == t.numel();
+                && t.storageSize() == t.numel();
+    }
+
+    /**
+     * A float32 tensor's elements as floats in row-major order, for a kernel that computes in floats: its
+     * storage's floats ({@link Tensor#storageFloats()}, made and kept if the storage holds doubles) when t
+     * is its whole storage, else a copy.
+     *
+     * @throws IllegalArgumentException if t is not float32
+     */
+    public static float[] rowMajorFloats(Tensor t) {
+        if (t.dtype() != DType.FLOAT32) {
+            throw new IllegalArgumentException("rowMajorFloats: only float32 tensors have float values, this one is "
+                    + t.dtype());
+        }
+        if (t.isContiguous() && t.storageOffset() == 0 && t.storageSize() == t.numel()) {
+            return t.storageFloats();
+        }
+        return t.toFloatArray();
     }
 
     /**
