@@ -53,8 +53,20 @@ import org.tapegrad.autograd.ops.Kernels;
  * 224×224) then spread evenly over the threads. Sums are taken per segment, then added in segment order
  * per channel, so they do not depend on the number of threads. The backward gathers Σg and Σg·(x − μ)
  * in one pass. The sums keep four partial sums (see {@link Kernels#sum}); the elementwise loops index
- * every array by the same variable, which the JIT compiles to vector instructions. Float32 results are
- * rounded segment by segment while in cache.
+ * every array by the same variable, which the JIT compiles to vector instructions.
+ *
+ * <h2>Float32</h2>
+ * The sums are always in double (PyTorch's CPU kernel accumulates float32 in double too). The elementwise
+ * loops take one of two routes, by how the tensor is held ({@link Kernels#isWholeFloats}):
+ * <ul>
+ *   <li>held as floats (a float32 convolution's output, its gradients): float arithmetic with the
+ *       per-channel coefficients rounded to float, as PyTorch computes float32. C2 vectorises it; a loop
+ *       converting each float to double and back runs scalar (2.9 against 0.08 ns per value measured).</li>
+ *   <li>held as doubles (the seed experiment's convolutions write doubles): double arithmetic, rounded
+ *       to float once, segment by segment while in cache (the earlier route; converting such a tensor to
+ *       floats and back cost the seed experiment 12%).</li>
+ * </ul>
+ * The two agree within a few float roundings (both are tested against float64), not bit for bit.
  */
 final class BatchNorm {
     private static final String OP = "batchNorm";
@@ -78,8 +90,9 @@ final class BatchNorm {
         Segments segments = new Segments(shape[0], channels, valuesPerImage(shape));
         int count = segments.perChannel();
         boolean batchStats = training || runningMean == null;
-        // float32 is computed in floats, as PyTorch's CPU kernel does (the sums in double)
-        float[] xf = x.dtype() == DType.FLOAT32 ? Kernels.rowMajorFloats(x) : null;
+        // a float32 input held as floats is computed in float arithmetic, as PyTorch's CPU kernel does (the
+        // sums in double); one held as doubles in double, rounded once (see the class comment)
+        float[] xf = Kernels.isWholeFloats(x) ? x.storageFloats() : null;
         double[] xd = xf == null ? Kernels.rowMajor(x) : null;
         double[] gamma = weight == null ? null : Kernels.rowMajor(weight);
         double[] beta = bias == null ? null : Kernels.rowMajor(bias);
@@ -129,14 +142,16 @@ final class BatchNorm {
             result = Tensor.wrapFloats(out, shape);
         } else {
             double[] out = new double[xd.length];
+            DType type = x.dtype();
             segments.forEach((c, start, end) -> {
                 double a = alpha[c];
                 double b = shift[c];
                 for (int i = start; i < end; i++) {
                     out[i] = xd[i] * a + b;
                 }
+                Kernels.round(type, out, start, end);
             });
-            result = Tensor.wrapExact(out, x.dtype(), shape);
+            result = Tensor.wrapExact(out, type, shape);
         }
         if (Autograd.needsGrad(x, weight, bias)) {
             Autograd.record(result, new Node(OP, x, weight, bias) {
@@ -154,8 +169,8 @@ final class BatchNorm {
                     double[] sumG = new double[channels];
                     double[] sumGCentred = new double[channels];
                     Tensor dx = null;
-                    if (x.dtype() == DType.FLOAT32) {
-                        float[] gd = Kernels.rowMajorFloats(gradOut);
+                    if (Kernels.isWholeFloats(gradOut)) {
+                        float[] gd = gradOut.storageFloats();
                         float[] xsf = xs == null ? null : Kernels.rowMajorFloats(xs);
                         if (xs != null || needsInputGrad(2)) {
                             SegmentGradientSums sums = xsf == null
@@ -184,9 +199,16 @@ final class BatchNorm {
                             // may be gd itself (an owned gradient): each element of g is read before it is written
                             double[] dxd = elementwiseGradientBuffer(gradOut);
                             InputGradient rule = new InputGradient(mean, invstd, scale, sumG, sumGCentred, count);
-                            segments.forEach(batchStats ? (c, start, end) -> rule.batch(c, gd, xsd, dxd, start, end)
-                                    : (c, start, end) -> rule.running(c, gd, dxd, start, end));
-                            dx = Tensor.wrapExact(dxd, x.dtype(), shape);
+                            DType type = x.dtype();
+                            segments.forEach((c, start, end) -> {
+                                if (batchStats) {
+                                    rule.batch(c, gd, xsd, dxd, start, end);
+                                } else {
+                                    rule.running(c, gd, dxd, start, end);
+                                }
+                                Kernels.round(type, dxd, start, end);
+                            });
+                            dx = Tensor.wrapExact(dxd, type, shape);
                         }
                     }
                     Tensor dWeight = null;
@@ -422,9 +444,10 @@ final class BatchNorm {
 
     /**
      * dx per channel c: with batch statistics {@code (g − (x − μ)·Σg(x − μ)/(M·σ²) − Σg/M)·γ/σ}, else
-     * {@code g·γ/σ} (σ = 1/invstd; γ = 1 without a weight; {@code scale = γ/σ}): in double for doubles,
-     * in float for floats (the per-channel coefficients computed in double and rounded), as PyTorch's CPU
-     * kernel computes float32. dx may be g itself: each element of g is read before it is written.
+     * {@code g·γ/σ} (σ = 1/invstd; γ = 1 without a weight; {@code scale = γ/σ}): in double for doubles
+     * (rounded to float32 by the caller where needed), in float for floats (the per-channel coefficients
+     * computed in double and rounded), as PyTorch's CPU kernel computes float32. dx may be g itself: each
+     * element of g is read before it is written.
      */
     private static final class InputGradient {
         private final double[] mean;

@@ -47,8 +47,8 @@ public final class Kernels {
 
     /**
      * A float32 tensor's elements as floats in row-major order, for a kernel that computes in floats: its
-     * storage's floats ({@link Tensor#storageFloats()}, made and kept if the storage holds doubles) when t
-     * is its whole storage, else a copy.
+     * storage's floats when it holds them ({@link #isWholeFloats}), else a new array, converted across
+     * {@link Parallelism} when large (not kept: a tensor held as doubles is usually read once).
      *
      * @throws IllegalArgumentException if t is not float32
      */
@@ -57,10 +57,17 @@ public final class Kernels {
             throw new IllegalArgumentException("rowMajorFloats: only float32 tensors have float values, this one is "
                     + t.dtype());
         }
-        if (t.isContiguous() && t.storageOffset() == 0 && t.storageSize() == t.numel()) {
+        if (isWholeFloats(t)) {
             return t.storageFloats();
         }
-        return t.toFloatArray();
+        double[] values = rowMajor(t);
+        float[] floats = new float[values.length];
+        Parallelism.parallelFor(0, values.length, PARALLEL_MIN_VALUES, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                floats[i] = (float) values[i]; // exact: float32 values
+            }
+        });
+        return floats;
     }
 
     /**
