@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Invariant: while {@link #data} is non-null it holds the current values; while it is null,
  * {@link #floats} does. An in-place change through the double array ({@link #bumpVersion}) makes the
  * float copy stale; one through the float array ({@link #overwriteFloats}) drops the double copy.
+ * Like the rest of a tensor's state, the copies are made without locking: a kernel asks for its
+ * operands' arrays on the calling thread, before it splits its work across threads.
  */
 final class Storage {
     private static final AtomicLong CREATED = new AtomicLong();
