@@ -777,48 +777,40 @@ final class Conv2d {
          * @param off offset in {@code src} of the first channel's band in the band's first image
          */
         void gather(double[] src, int off, int channels, Band band, double[] dst) {
-            int segment = band.columnsPerImage();
-            int image = g.outChannels * g.outPlane();
-            for (int m = 0; m < band.images(); m++) {
-                for (int o = 0; o < channels; o++) {
-                    System.arraycopy(src, off + m * image + o * g.outPlane(), dst, o * band.columns() + m * segment,
-                            segment);
-                }
-            }
+            copyRows(src, channels, band, off, true, dst);
         }
 
         /** {@link #gather(double[], int, int, Band, double[])} of floats. */
         void gather(float[] src, int off, int channels, Band band, float[] dst) {
-            int segment = band.columnsPerImage();
-            int image = g.outChannels * g.outPlane();
-            for (int m = 0; m < band.images(); m++) {
-                for (int o = 0; o < channels; o++) {
-                    System.arraycopy(src, off + m * image + o * g.outPlane(), dst, o * band.columns() + m * segment,
-                            segment);
-                }
-            }
+            copyRows(src, channels, band, off, true, dst);
         }
 
         /** The inverse of {@link #gather}: copies dense rows back into the output. */
         void scatter(double[] src, int channels, Band band, double[] dst, int off) {
-            int segment = band.columnsPerImage();
-            int image = g.outChannels * g.outPlane();
-            for (int m = 0; m < band.images(); m++) {
-                for (int o = 0; o < channels; o++) {
-                    System.arraycopy(src, o * band.columns() + m * segment, dst, off + m * image + o * g.outPlane(),
-                            segment);
-                }
-            }
+            copyRows(src, channels, band, off, false, dst);
         }
 
         /** {@link #scatter(double[], int, Band, double[], int)} of floats. */
         void scatter(float[] src, int channels, Band band, float[] dst, int off) {
+            copyRows(src, channels, band, off, false, dst);
+        }
+
+        /**
+         * The copies of {@link #gather} ({@code gathering}) and {@link #scatter}, for arrays of either
+         * primitive type ({@link System#arraycopy} takes both; src and dst are of the same one).
+         */
+        private void copyRows(Object src, int channels, Band band, int off, boolean gathering, Object dst) {
             int segment = band.columnsPerImage();
             int image = g.outChannels * g.outPlane();
             for (int m = 0; m < band.images(); m++) {
                 for (int o = 0; o < channels; o++) {
-                    System.arraycopy(src, o * band.columns() + m * segment, dst, off + m * image + o * g.outPlane(),
-                            segment);
+                    int dense = o * band.columns() + m * segment;
+                    int output = off + m * image + o * g.outPlane();
+                    if (gathering) {
+                        System.arraycopy(src, output, dst, dense, segment);
+                    } else {
+                        System.arraycopy(src, dense, dst, output, segment);
+                    }
                 }
             }
         }
