@@ -116,8 +116,9 @@ public abstract class Node {
 
     /**
      * Declares that this rule has finished reading {@code gradOutput} and returns no gradient over its
-     * memory: if the engine owns it (as for {@link #elementwiseGradientBuffer}), its array goes to later
-     * rules' {@link #uninitializedGradientBuffer} once this backward returns. Otherwise nothing happens.
+     * memory: if the engine owns it (as for {@link #elementwiseGradientBuffer}) and it has a double array,
+     * that array goes to later rules' {@link #uninitializedGradientBuffer} once this backward returns.
+     * Otherwise (a gradient held as floats only, or not owned) nothing happens.
      *
      * @throws IllegalStateException (from the engine, after backward) if a returned gradient shares the array
      */

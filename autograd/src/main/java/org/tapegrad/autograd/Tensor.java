@@ -100,7 +100,7 @@ public final class Tensor {
      * kernel. The tensor keeps the floats and makes a double copy only when a double kernel asks for
      * {@link #storageArray()}.
      *
-     * @param values not modified, owned by the tensor from now on
+     * @param values owned by the tensor from now on, which may overwrite it (in-place changes)
      * @throws ShapeException if {@code values.length} is not the number of elements of {@code shape}
      */
     public static Tensor wrapFloats(float[] values, int... shape) {
@@ -388,9 +388,11 @@ public final class Tensor {
 
     /**
      * The storage array itself, not a copy. Kernels read it together with {@link #storageOffset()} and
-     * {@link #strides()}; only the creator of a fresh tensor may write to it (an in-place change made
-     * any other way must bump the storage's version, or {@link #storageFloats()} would go stale). For a
-     * tensor made from floats ({@link #wrapFloats}) the first call makes the array, exactly, and keeps it.
+     * {@link #strides()}; only the creator of a fresh tensor made from doubles ({@link #wrap},
+     * {@link #wrapExact}) may write to it without more ado. Any other in-place change must bump the
+     * storage's version, or {@link #storageFloats()} would go stale: for a tensor made from floats
+     * ({@link #wrapFloats}) the first call makes the array, exactly, and keeps it, and its floats stay
+     * current until the version changes.
      */
     public double[] storageArray() {
         return storage.doubles();
@@ -398,8 +400,9 @@ public final class Tensor {
 
     /**
      * Whether {@link #storageFloats()} costs nothing: the storage holds its current values as floats (a
-     * float32 kernel's output, or a float copy already made). Float32 kernels read floats when this holds
-     * and may read either otherwise.
+     * float32 kernel's output, or a float copy already made). Float32 kernels that have float loops read
+     * floats when this holds and the tensor is its whole storage ({@code Kernels.isWholeFloats}); views
+     * are read through {@link #storageArray()}.
      */
     public boolean hasStorageFloats() {
         return storage.hasFloats();

@@ -277,7 +277,8 @@ public final class Gemm {
      * @param c       C as doubles, or null when given as {@code cFloats}; modified
      * @param cFloats C as floats, or null when given as {@code c}; modified
      * @throws IllegalArgumentException if a size or offset is negative, an array is too short, C overlaps A
-     *                                  or B, an operand is given neither way, or C is given both ways
+     *                                  or B, or C is given neither way or both ways
+     * @throws NullPointerException     if A or B is given neither way
      */
     public static void multiplySingle(int m, int n, int k, double[] a, float[] aFloats, int aOffset, boolean transA,
             double[] b, float[] bFloats, int bOffset, boolean transB, double[] c, float[] cFloats, int cOffset,
@@ -295,6 +296,13 @@ public final class Gemm {
         }
         if (b != null && bFloats != null) {
             checkFloatCopy("b", b, bFloats);
+        }
+        if (c != null) {
+            checkDisjoint("a", a, aOffset, (long) m * k, c, cOffset, (long) m * n);
+            checkDisjoint("b", b, bOffset, (long) k * n, c, cOffset, (long) m * n);
+        } else {
+            checkDisjoint("aFloats", aFloats, aOffset, (long) m * k, cFloats, cOffset, (long) m * n);
+            checkDisjoint("bFloats", bFloats, bOffset, (long) k * n, cFloats, cOffset, (long) m * n);
         }
         if (c != null && transposesSinglePanels(m, n, k)) {
             // a tall, narrow C (a classifier's logits) from float panels: the float operands are packed as they are
@@ -316,13 +324,6 @@ public final class Gemm {
                 }
             }
             return;
-        }
-        if (c != null) {
-            checkDisjoint("a", a, aOffset, (long) m * k, c, cOffset, (long) m * n);
-            checkDisjoint("b", b, bOffset, (long) k * n, c, cOffset, (long) m * n);
-        } else {
-            checkDisjoint("aFloats", aFloats, aOffset, (long) m * k, cFloats, cOffset, (long) m * n);
-            checkDisjoint("bFloats", bFloats, bOffset, (long) k * n, cFloats, cOffset, (long) m * n);
         }
         // the float panels read a float operand when there is one
         blocked(Precision.SINGLE, m, n, k, aFloats != null ? null : a, aFloats, aOffset, transA,

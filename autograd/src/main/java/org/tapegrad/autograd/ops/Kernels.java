@@ -24,7 +24,8 @@ public final class Kernels {
 
     /**
      * The elements of {@code t} in row-major order, in an array of exactly {@code t.numel()} elements:
-     * the storage array itself when it already is that (no copy), otherwise a fresh copy. Callers must
+     * the storage array itself when it already is that (no copy; for a tensor held as floats, the double
+     * array that {@link Tensor#storageArray()} makes once and keeps), otherwise a fresh copy. Callers must
      * treat the result as read-only.
      */
     public static double[] rowMajor(Tensor t) {

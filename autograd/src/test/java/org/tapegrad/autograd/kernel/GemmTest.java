@@ -250,6 +250,11 @@ class GemmTest {
                 () -> Gemm.multiplySingle(8, 16, 8, null, new float[64], 0, false, null, shared, 0, false, null, shared,
                         64, false));
         assertEquals("gemm: c [64, 192) overlaps bFloats [0, 128) in the same array", e.getMessage());
+        double[] sharedDoubles = new double[64 * 64 + 64 * 8];
+        e = assertThrows(IllegalArgumentException.class, // a tall, narrow C: the transposed path checks it too
+                () -> Gemm.multiplySingle(64, 8, 64, sharedDoubles, null, 0, false, null, new float[512], 0, false,
+                        sharedDoubles, null, 100, false));
+        assertEquals("gemm: c [100, 612) overlaps a [0, 4096) in the same array", e.getMessage());
         NullPointerException npe = assertThrows(NullPointerException.class,
                 () -> Gemm.multiplySingle(8, 16, 8, null, null, 0, false, null, new float[128], 0, false, null,
                         new float[128], 0, false));
