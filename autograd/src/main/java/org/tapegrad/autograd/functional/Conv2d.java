@@ -223,8 +223,7 @@ final class Conv2d {
             return false;
         }
         Bands bands = new Bands(g);
-        boolean input = !inputGrad || (!(g.strideH == 1 && g.strideW == 1 && transposedGeometry(g) != null)
-                && bands.floatColumnsForInput(precision));
+        boolean input = !inputGrad || (transposedGeometry(g) == null && bands.floatColumnsForInput(precision));
         return input && (!weightGrad || bands.floatColumnsForWeight(precision) || g.patchSize() <= SHORT_PATCH);
     }
 
@@ -479,7 +478,7 @@ final class Conv2d {
     private static Tensor inputGradient(ConvGeometry g, double[] gd, float[] gFloats, double[] w, DType type,
             boolean asFloats, IntFunction<double[]> uninitialized) {
         int[] shape = {g.batch, g.inChannels, g.height, g.width};
-        ConvGeometry transposed = g.strideH == 1 && g.strideW == 1 ? transposedGeometry(g) : null;
+        ConvGeometry transposed = transposedGeometry(g);
         if (transposed != null) {
             return Tensor.wrapExact(forward(transposed, gd, flippedKernel(g, w), null, type), type, shape);
         }
@@ -548,9 +547,13 @@ final class Conv2d {
     /**
      * The geometry of dx as a convolution of the output gradient (stride 1): input (N, C_out, H_out, W_out),
      * weight (C_in, C_out/G, kH, kW), padding {@code d·(k−1) − pad} on each side, so that the output is
-     * (N, C_in, H, W); null when some side was padded by more than {@code d·(k−1)}.
+     * (N, C_in, H, W); null for other strides, or when some side was padded by more than {@code d·(k−1)}
+     * (dx then takes the col2im route).
      */
     private static ConvGeometry transposedGeometry(ConvGeometry g) {
+        if (g.strideH != 1 || g.strideW != 1) {
+            return null;
+        }
         int spanH = g.dilationH * (g.kernelH - 1);
         int spanW = g.dilationW * (g.kernelW - 1);
         // with stride 1, H_out = H + top + bottom − spanH, so spanH − bottom = H + top − H_out
