@@ -32,6 +32,10 @@ final class DoublePanelKernel extends PanelKernel {
     private final double[][] cRows = new double[MR][NC + ROW_PAD];
     /** A sliver: 3 rows × kc, interleaved (12 KiB, L1). */
     private final double[] aPack = new double[(KC + KU - 1) * MR];
+    /** Stored rows of a transposed B copied per pass: one 64-byte line of each panel row. */
+    private static final int TRANSPOSED_ROWS = 8;
+    /** {@value #TRANSPOSED_ROWS} stored rows of a transposed B, each len = pEnd − pFrom values (32 KiB, L1/L2). */
+    private final double[] staged = new double[TRANSPOSED_ROWS * (KC + KU - 1)];
 
     DoublePanelKernel() {
         super(NC);
@@ -39,42 +43,68 @@ final class DoublePanelKernel extends PanelKernel {
 
     /** Packs from the doubles: a float copy of B would only add conversions. */
     @Override
-    void packB(int pFrom, int pTo, double[] b, float[] bFloats, int bOff, boolean transB, int n, int k, int pc, int kc,
-            int jc, int nc) {
+    void packB(PanelKernel owner, int pFrom, int pTo, double[] b, float[] bFloats, int bOff, boolean transB, int n,
+            int k, int pc, int kc, int jc, int nc) {
+        double[][] panel = ((DoublePanelKernel) owner).bRows;
         for (int p = Math.max(pFrom, kc); p < pTo; p++) {
-            Arrays.fill(bRows[p], 0, nc, 0.0);
+            Arrays.fill(panel[p], 0, nc, 0.0);
         }
         int pEnd = Math.min(pTo, kc);
         if (!transB) {
             for (int p = pFrom; p < pEnd; p++) {
-                System.arraycopy(b, bOff + (pc + p) * n + jc, bRows[p], 0, nc);
+                System.arraycopy(b, bOff + (pc + p) * n + jc, panel[p], 0, nc);
             }
         } else {
-            // B stored n×k: op(B)[p][j] = b[j*k + p]. Transpose 8 stored rows at a time, each read
-            // sequentially; walking down a column instead (stride k, often a power of two) would
-            // map every load to the same few L1 sets.
-            int j = 0;
-            for (; j + 7 < nc; j += 8) {
-                int s0 = bOff + (jc + j) * k + pc, s1 = s0 + k, s2 = s1 + k, s3 = s2 + k;
-                int s4 = s3 + k, s5 = s4 + k, s6 = s5 + k, s7 = s6 + k;
-                for (int p = pFrom; p < pEnd; p++) {
-                    double[] row = bRows[p];
-                    row[j] = b[s0 + p];
-                    row[j + 1] = b[s1 + p];
-                    row[j + 2] = b[s2 + p];
-                    row[j + 3] = b[s3 + p];
-                    row[j + 4] = b[s4 + p];
-                    row[j + 5] = b[s5 + p];
-                    row[j + 6] = b[s6 + p];
-                    row[j + 7] = b[s7 + p];
+            packTransposed(panel, pFrom, pEnd, b, bOff, k, pc, jc, nc);
+        }
+    }
+
+    /**
+     * Rows [pFrom, pEnd) of the panel from B stored n×k, {@code panel[p][j] = b[(jc + j)·k + pc + p]}.
+     * {@value #TRANSPOSED_ROWS} stored rows at a time are copied into {@link #staged} and transposed from
+     * there, so that B is read in long sequential runs, which the hardware prefetches; transposing
+     * straight from B read {@value #TRANSPOSED_ROWS} short interleaved streams, which it does not (see
+     * FloatPanelKernel). Walking down a column of B instead (stride k, often a power of two) would map
+     * every load to the same few L1 sets.
+     */
+    private void packTransposed(double[][] panel, int pFrom, int pEnd, double[] b, int bOff, int k, int pc, int jc,
+            int nc) {
+        int len = pEnd - pFrom;
+        for (int j = 0; j < nc; j += TRANSPOSED_ROWS) {
+            int rows = Math.min(TRANSPOSED_ROWS, nc - j);
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(b, bOff + (jc + j + r) * k + pc + pFrom, staged, r * len, len);
+            }
+            if (rows == TRANSPOSED_ROWS) {
+                transposeStaged(panel, j, pFrom, pEnd);
+            } else {
+                for (int r = 0; r < rows; r++) {
+                    for (int p = pFrom; p < pEnd; p++) {
+                        panel[p][j + r] = staged[r * len + p - pFrom];
+                    }
                 }
             }
-            for (; j < nc; j++) {
-                int s0 = bOff + (jc + j) * k + pc;
-                for (int p = pFrom; p < pEnd; p++) {
-                    bRows[p][j] = b[s0 + p];
-                }
-            }
+        }
+    }
+
+    /**
+     * {@code panel[p][j + r] = staged[r·len + p − pFrom]} for r &lt; {@value #TRANSPOSED_ROWS} and
+     * pFrom ≤ p &lt; pEnd (len = pEnd − pFrom): each panel row receives one 64-byte line per p.
+     */
+    private void transposeStaged(double[][] panel, int j, int pFrom, int pEnd) {
+        int len = pEnd - pFrom;
+        double[] st = staged;
+        for (int p = pFrom; p < pEnd; p++) {
+            double[] row = panel[p];
+            int q = p - pFrom;
+            row[j] = st[q];
+            row[j + 1] = st[q + len];
+            row[j + 2] = st[q + 2 * len];
+            row[j + 3] = st[q + 3 * len];
+            row[j + 4] = st[q + 4 * len];
+            row[j + 5] = st[q + 5 * len];
+            row[j + 6] = st[q + 6 * len];
+            row[j + 7] = st[q + 7 * len];
         }
     }
 

@@ -29,93 +29,103 @@ final class FloatPanelKernel extends PanelKernel {
     private final float[][] cRows = new float[MR][NC + ROW_PAD];
     /** A sliver: 3 rows × kc, interleaved (6 KiB, L1). */
     private final float[] aPack = new float[(KC + KU - 1) * MR];
+    /** Stored rows of a transposed B copied per pass: one 64-byte line of each panel row. */
+    private static final int TRANSPOSED_ROWS = 16;
+    /** {@value #TRANSPOSED_ROWS} stored rows of a transposed B, each len = pEnd − pFrom values (32 KiB, L1/L2). */
+    private final float[] staged = new float[TRANSPOSED_ROWS * (KC + KU - 1)];
 
     FloatPanelKernel() {
         super(NC);
     }
 
     @Override
-    void packB(int pFrom, int pTo, double[] b, float[] bFloats, int bOff, boolean transB, int n, int k, int pc, int kc,
-            int jc, int nc) {
+    void packB(PanelKernel owner, int pFrom, int pTo, double[] b, float[] bFloats, int bOff, boolean transB, int n,
+            int k, int pc, int kc, int jc, int nc) {
+        float[][] panel = ((FloatPanelKernel) owner).bRows;
         for (int p = Math.max(pFrom, kc); p < pTo; p++) {
-            Arrays.fill(bRows[p], 0, nc, 0f);
+            Arrays.fill(panel[p], 0, nc, 0f);
         }
         int pEnd = Math.min(pTo, kc);
         if (!transB) {
             for (int p = pFrom; p < pEnd; p++) {
                 int src = bOff + (pc + p) * n + jc;
                 if (bFloats != null) {
-                    System.arraycopy(bFloats, src, bRows[p], 0, nc);
+                    System.arraycopy(bFloats, src, panel[p], 0, nc);
                 } else {
-                    toFloat(b, src, bRows[p], nc);
+                    toFloat(b, src, panel[p], 0, nc);
                 }
             }
-        } else if (bFloats != null) {
-            packTransposed(pFrom, pEnd, bFloats, bOff, k, pc, jc, nc);
         } else {
-            packTransposed(pFrom, pEnd, b, bOff, k, pc, jc, nc);
+            packTransposed(panel, pFrom, pEnd, b, bFloats, bOff, k, pc, jc, nc);
         }
     }
 
     /**
-     * Rows [pFrom, pEnd) of the panel from B stored n×k, {@code panel[p][j] = (float) b[(jc + j)·k + pc + p]}:
-     * 8 stored rows at a time, each read sequentially (see DoublePanelKernel).
+     * Rows [pFrom, pEnd) of the panel from B stored n×k, {@code panel[p][j] = (float) b[(jc + j)·k + pc + p]},
+     * from {@code bFloats} when given, else from {@code b}. {@value #TRANSPOSED_ROWS} stored rows at a
+     * time are copied into {@link #staged} (rounded to float on the way) and transposed from there, so
+     * that B is read in long sequential runs, which the hardware prefetches; transposing straight from B
+     * read {@value #TRANSPOSED_ROWS} short interleaved streams, which it does not: a 256×256 weight not
+     * in cache took 3× as long to pack (PERFORMANCE.md).
      */
-    private void packTransposed(int pFrom, int pEnd, double[] b, int bOff, int k, int pc, int jc, int nc) {
-        int j = 0;
-        for (; j + 7 < nc; j += 8) {
-            int s0 = bOff + (jc + j) * k + pc, s1 = s0 + k, s2 = s1 + k, s3 = s2 + k;
-            int s4 = s3 + k, s5 = s4 + k, s6 = s5 + k, s7 = s6 + k;
-            for (int p = pFrom; p < pEnd; p++) {
-                float[] row = bRows[p];
-                row[j] = (float) b[s0 + p];
-                row[j + 1] = (float) b[s1 + p];
-                row[j + 2] = (float) b[s2 + p];
-                row[j + 3] = (float) b[s3 + p];
-                row[j + 4] = (float) b[s4 + p];
-                row[j + 5] = (float) b[s5 + p];
-                row[j + 6] = (float) b[s6 + p];
-                row[j + 7] = (float) b[s7 + p];
+    private void packTransposed(float[][] panel, int pFrom, int pEnd, double[] b, float[] bFloats, int bOff, int k,
+            int pc, int jc, int nc) {
+        int len = pEnd - pFrom;
+        for (int j = 0; j < nc; j += TRANSPOSED_ROWS) {
+            int rows = Math.min(TRANSPOSED_ROWS, nc - j);
+            for (int r = 0; r < rows; r++) {
+                int src = bOff + (jc + j + r) * k + pc + pFrom;
+                if (bFloats != null) {
+                    System.arraycopy(bFloats, src, staged, r * len, len);
+                } else {
+                    toFloat(b, src, staged, r * len, len);
+                }
             }
-        }
-        for (; j < nc; j++) {
-            int s0 = bOff + (jc + j) * k + pc;
-            for (int p = pFrom; p < pEnd; p++) {
-                bRows[p][j] = (float) b[s0 + p];
-            }
-        }
-    }
-
-    /** {@link #packTransposed(int, int, double[], int, int, int, int, int)} from B's float copy: no conversions. */
-    private void packTransposed(int pFrom, int pEnd, float[] b, int bOff, int k, int pc, int jc, int nc) {
-        int j = 0;
-        for (; j + 7 < nc; j += 8) {
-            int s0 = bOff + (jc + j) * k + pc, s1 = s0 + k, s2 = s1 + k, s3 = s2 + k;
-            int s4 = s3 + k, s5 = s4 + k, s6 = s5 + k, s7 = s6 + k;
-            for (int p = pFrom; p < pEnd; p++) {
-                float[] row = bRows[p];
-                row[j] = b[s0 + p];
-                row[j + 1] = b[s1 + p];
-                row[j + 2] = b[s2 + p];
-                row[j + 3] = b[s3 + p];
-                row[j + 4] = b[s4 + p];
-                row[j + 5] = b[s5 + p];
-                row[j + 6] = b[s6 + p];
-                row[j + 7] = b[s7 + p];
-            }
-        }
-        for (; j < nc; j++) {
-            int s0 = bOff + (jc + j) * k + pc;
-            for (int p = pFrom; p < pEnd; p++) {
-                bRows[p][j] = b[s0 + p];
+            if (rows == TRANSPOSED_ROWS) {
+                transposeStaged(panel, j, pFrom, pEnd);
+            } else {
+                for (int r = 0; r < rows; r++) {
+                    for (int p = pFrom; p < pEnd; p++) {
+                        panel[p][j + r] = staged[r * len + p - pFrom];
+                    }
+                }
             }
         }
     }
 
-    /** {@code out[j] = (float) src[from + j]} for j &lt; len. */
-    private static void toFloat(double[] src, int from, float[] out, int len) {
+    /**
+     * {@code panel[p][j + r] = staged[r·len + p − pFrom]} for r &lt; {@value #TRANSPOSED_ROWS} and
+     * pFrom ≤ p &lt; pEnd (len = pEnd − pFrom): each panel row receives one 64-byte line per p.
+     */
+    private void transposeStaged(float[][] panel, int j, int pFrom, int pEnd) {
+        int len = pEnd - pFrom;
+        float[] st = staged;
+        for (int p = pFrom; p < pEnd; p++) {
+            float[] row = panel[p];
+            int q = p - pFrom;
+            row[j] = st[q];
+            row[j + 1] = st[q + len];
+            row[j + 2] = st[q + 2 * len];
+            row[j + 3] = st[q + 3 * len];
+            row[j + 4] = st[q + 4 * len];
+            row[j + 5] = st[q + 5 * len];
+            row[j + 6] = st[q + 6 * len];
+            row[j + 7] = st[q + 7 * len];
+            row[j + 8] = st[q + 8 * len];
+            row[j + 9] = st[q + 9 * len];
+            row[j + 10] = st[q + 10 * len];
+            row[j + 11] = st[q + 11 * len];
+            row[j + 12] = st[q + 12 * len];
+            row[j + 13] = st[q + 13 * len];
+            row[j + 14] = st[q + 14 * len];
+            row[j + 15] = st[q + 15 * len];
+        }
+    }
+
+    /** {@code out[at + j] = (float) src[from + j]} for j &lt; len. */
+    private static void toFloat(double[] src, int from, float[] out, int at, int len) {
         for (int j = 0; j < len; j++) {
-            out[j] = (float) src[from + j];
+            out[at + j] = (float) src[from + j];
         }
     }
 

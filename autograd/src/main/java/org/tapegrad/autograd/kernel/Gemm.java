@@ -776,12 +776,13 @@ public final class Gemm {
                 if (shareRows) {
                     // pack together, then compute together: two short parallel loops per panel
                     Parallelism.parallelFor(0, kcPadded, 16,
-                            (from, to) -> owner.packB(from, to, b, bFloats, bOff, transB, n, k, p0, kc, j0, nc));
+                            (from, to) -> PanelKernel.ofThisThread(precision).packB(owner, from, to, b, bFloats, bOff,
+                                    transB, n, k, p0, kc, j0, nc));
                     Parallelism.parallelFor(0, rowGroups, 1, (from, to) -> PanelKernel.ofThisThread(precision)
                             .multiplyRows(owner, from * MR, Math.min(m, to * MR), kc, kcPadded, nc, overwrite, m, k,
                                     a, aFloats, aOff, transA, p0, c, cFloats, ci, n));
                 } else {
-                    owner.packB(0, kcPadded, b, bFloats, bOff, transB, n, k, pc, kc, jc, nc);
+                    owner.packB(owner, 0, kcPadded, b, bFloats, bOff, transB, n, k, pc, kc, jc, nc);
                     owner.multiplyRows(owner, 0, m, kc, kcPadded, nc, overwrite, m, k, a, aFloats, aOff, transA, p0, c,
                             cFloats, ci, n);
                 }

@@ -7,8 +7,8 @@ package org.tapegrad.autograd.kernel;
  *
  * <p>An instance belongs to one thread and holds that thread's packing buffers (about 2 MiB per
  * precision used, allocated once, reused by every product). The B panel is packed into the buffer of the thread
- * that drives the product and then read by all threads sharing it: {@link #multiplyRows} takes the
- * panel's owner as an argument and uses its own thread's buffers for A and C.
+ * that drives the product and then read by all threads sharing it: {@link #packB} and {@link #multiplyRows}
+ * take the panel's owner as an argument and use their own thread's buffers for staging, A and C.
  */
 abstract class PanelKernel {
     /** Rows of C updated by one micro-kernel call. */
@@ -48,14 +48,15 @@ abstract class PanelKernel {
     }
 
     /**
-     * Packs rows [pFrom, pTo) of this thread's B panel: {@code panel[p][j] = op(B)[pc + p][jc + j]}
-     * for p &lt; kc and j &lt; nc (nc &le; {@link #panelWidth}), zero for kc &le; p &lt; kcPadded
-     * (see {@link Gemm} for op(B)). {@code bFloats} is null or B's values as floats, for a kernel that
+     * Packs rows [pFrom, pTo) of the B panel of {@code owner} (a kernel of the same precision), on the
+     * calling thread (whose kernel this must be, for its scratch buffers):
+     * {@code panel[p][j] = op(B)[pc + p][jc + j]} for p &lt; kc and j &lt; nc (nc &le; {@link #panelWidth}),
+     * zero for kc &le; p &lt; kcPadded (see {@link Gemm} for op(B)). {@code bFloats} is null or B's values as floats, for a kernel that
      * packs floats to copy instead of converting; a float kernel given {@code bFloats} does not read
      * {@code b}, which may then be null ({@link Gemm#multiplySingle}).
      */
-    abstract void packB(int pFrom, int pTo, double[] b, float[] bFloats, int bOff, boolean transB, int n, int k,
-            int pc, int kc, int jc, int nc);
+    abstract void packB(PanelKernel owner, int pFrom, int pTo, double[] b, float[] bFloats, int bOff, boolean transB,
+            int n, int k, int pc, int kc, int jc, int nc);
 
     /**
      * Rows [rowFrom, rowTo) of one panel's product, on the calling thread (whose kernel this must be):

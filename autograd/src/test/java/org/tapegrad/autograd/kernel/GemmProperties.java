@@ -48,6 +48,31 @@ class GemmProperties {
         }
     }
 
+    /**
+     * A transposed B shared by two threads, each packing part of its depth (p from a nonzero row) and
+     * widths that leave a remainder after the 16- or 8-row transposing passes.
+     */
+    @Property(tries = 10)
+    void transposedBPackedByTwoThreadsMatchesNaive(@ForAll("transposedSharedCases") Case c) {
+        int previous = Parallelism.threads();
+        Parallelism.setThreads(2);
+        try {
+            check(c);
+        } finally {
+            Parallelism.setThreads(previous);
+        }
+    }
+
+    @Provide
+    Arbitrary<Case> transposedSharedCases() {
+        Arbitrary<Integer> m = Arbitraries.integers().between(160, 260);
+        Arbitrary<Integer> n = Arbitraries.integers().between(130, 159);
+        Arbitrary<Integer> k = Arbitraries.integers().between(60, 300);
+        Arbitrary<Boolean> flag = Arbitraries.of(false, true);
+        return Combinators.combine(Arbitraries.of(Precision.class), m, n, k, flag, flag, Arbitraries.longs())
+                .as((p, mm, nn, kk, ta, acc, seed) -> new Case(p, mm, nn, kk, ta, true, acc, 1, 2, 3, seed));
+    }
+
     @Provide
     Arbitrary<Case> smallCases() {
         return cases(Arbitraries.integers().between(0, 70));
