@@ -93,7 +93,7 @@ public final class Gemm {
     static final int NARROW_N = 32;
     /** m and k at or above which single-precision products use float panels. */
     static final int SINGLE_PANEL_MIN = 8;
-    /** Fewest columns per thread when a product with few rows is split by columns. */
+    /** Fewest columns per thread when a product is split by columns. */
     static final int MIN_SPLIT_COLUMNS = 64;
     /** Matrix–vector multiply-adds at or above which the product is split across threads (2¹⁷). */
     static final long PARALLEL_MIN_VECTOR_WORK = 1L << 17;
@@ -741,10 +741,14 @@ public final class Gemm {
         int t = Parallelism.threads();
         boolean parallel = t > 1 && (long) m * n * k >= PARALLEL_MIN_WORK;
         int rowGroups = (m + MR - 1) / MR;
-        if (parallel && rowGroups < 2 * t && n >= 2 * MIN_SPLIT_COLUMNS) {
-            // too few rows to share out: split the columns, each thread packing its own B panels
-            Parallelism.parallelFor(0, n, MIN_SPLIT_COLUMNS, (from, to) -> blockedColumns(precision, from, to, false,
-                    m, n, k, a, aFloats, aOff, transA, b, bFloats, bOff, transB, c, cFloats, cOff, acc));
+        if (parallel && n >= 2 * MIN_SPLIT_COLUMNS && (rowGroups < 2 * t || (long) m * t <= n)) {
+            // Split the columns, one share per thread, each thread packing its own B panels and all of A:
+            // when there are too few rows to share out, or when A is small next to B (the MLP's 16-row
+            // products), since a shared B panel is packed by all cores and read by all of them, moving
+            // more data between the cores than packing A once per thread costs (PERFORMANCE.md).
+            Parallelism.parallelFor(0, n, Math.max(MIN_SPLIT_COLUMNS, n / t), (from, to) -> blockedColumns(precision,
+                    from, to, false, m, n, k, a, aFloats, aOff, transA, b, bFloats, bOff, transB, c, cFloats, cOff,
+                    acc));
         } else {
             blockedColumns(precision, 0, n, parallel, m, n, k, a, aFloats, aOff, transA, b, bFloats, bOff, transB, c,
                     cFloats, cOff, acc);
