@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.tapegrad.autograd.kernel.Gemm;
+import org.tapegrad.autograd.kernel.Precision;
+import org.tapegrad.autograd.ops.Matmul;
 
 /**
  * {@link Tensor#wrapFloats}: a float32 tensor that holds its values as floats until a double kernel asks
@@ -93,5 +96,41 @@ class FloatStorageTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> t.asStrided(new int[] {4}, new int[] {2}, 0));
         assertTrue(e.getMessage().endsWith("reaches outside a storage of 6 elements"), e.getMessage());
+    }
+
+    /**
+     * A float32 linear layer writes its weight's gradient as floats: it must hold the single-precision
+     * product Gᵀ·X bit for bit, on the packed path (48×64×16) and on the small one (4×3×2), and a second
+     * backward pass must accumulate into it through the doubles without leaving the floats stale.
+     */
+    @Test
+    void aLinearWeightGradientIsHeldAsFloatsAndAccumulates() {
+        for (int[] size : new int[][] {{16, 64, 48}, {2, 3, 4}}) {
+            int rows = size[0];
+            int in = size[1];
+            int out = size[2];
+            Generator gen = new Generator(rows);
+            Tensor x = Tensor.randn(gen, DType.FLOAT32, rows, in);
+            Tensor w = Tensor.randn(gen, DType.FLOAT32, out, in).requiresGrad(true);
+            Tensor g = Tensor.randn(gen, DType.FLOAT32, rows, out);
+            Matmul.linear(x, w, null).backward(g);
+
+            double[] expected = new double[out * in];
+            Gemm.multiply(Precision.SINGLE, out, in, rows, g.toDoubleArray(), 0, true, x.toDoubleArray(), 0, false,
+                    expected, 0, false);
+            assertTrue(w.grad().hasStorageFloats(), "the gradient is held as floats");
+            assertArrayEquals(expected, w.grad().toDoubleArray(), 0.0);
+
+            Matmul.linear(x, w, null).backward(g);
+            double[] doubled = new double[expected.length];
+            for (int i = 0; i < expected.length; i++) {
+                doubled[i] = 2 * expected[i]; // exact, and so is its float sum
+            }
+            assertArrayEquals(doubled, w.grad().toDoubleArray(), 0.0);
+            float[] floats = w.grad().storageFloats();
+            for (int i = 0; i < doubled.length; i++) {
+                assertEquals(doubled[i], floats[i], 0.0, "the float copy after accumulating, at " + i);
+            }
+        }
     }
 }

@@ -169,16 +169,20 @@ public final class Matmul {
                         }
                     }
                     if (savedX != null) {
-                        double[] dwd = new double[outFeatures * in];
                         Tensor xs = savedX.get();
-                        if (Kernels.isWholeFloats(xs)) {
-                            Gemm.multiplySingle(outFeatures, in, rowCount, gd, null, 0, true, null, xs.storageFloats(),
-                                    0, false, dwd, null, 0, false);
+                        if (precision == Precision.SINGLE) {
+                            // written as floats, as PyTorch holds a float32 gradient: half the bytes to write
+                            float[] xsf = Kernels.isWholeFloats(xs) ? xs.storageFloats() : null;
+                            float[] dwf = new float[outFeatures * in];
+                            Gemm.multiplySingle(outFeatures, in, rowCount, gd, null, 0, true,
+                                    xsf == null ? Kernels.rowMajor(xs) : null, xsf, 0, false, null, dwf, 0, false);
+                            dw = Tensor.wrapFloats(dwf, weight.shape());
                         } else {
+                            double[] dwd = new double[outFeatures * in];
                             Gemm.multiply(precision, outFeatures, in, rowCount, gd, 0, true, Kernels.rowMajor(xs), 0,
                                     false, dwd, 0, false);
+                            dw = Tensor.wrapExact(dwd, weight.dtype(), weight.shape());
                         }
-                        dw = Tensor.wrapExact(dwd, weight.dtype(), weight.shape());
                     }
                     if (needsInputGrad(2)) {
                         double[] dbd = new double[outFeatures];
