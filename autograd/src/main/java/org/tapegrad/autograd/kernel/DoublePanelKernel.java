@@ -23,6 +23,8 @@ import java.util.Arrays;
 final class DoublePanelKernel extends PanelKernel {
     /** Values per panel row: {@link #ROW_BYTES} of them. */
     private static final int NC = ROW_BYTES / Double.BYTES;
+    /** Stored rows of a transposed B copied per pass: one 64-byte line of each panel row. */
+    private static final int TRANSPOSED_ROWS = 8;
     /** Source of zeros for starting a C tile. */
     private static final double[] ZEROS = new double[NC];
 
@@ -32,8 +34,6 @@ final class DoublePanelKernel extends PanelKernel {
     private final double[][] cRows = new double[MR][NC + ROW_PAD];
     /** A sliver: 3 rows × kc, interleaved (12 KiB, L1). */
     private final double[] aPack = new double[(KC + KU - 1) * MR];
-    /** Stored rows of a transposed B copied per pass: one 64-byte line of each panel row. */
-    private static final int TRANSPOSED_ROWS = 8;
     /** {@value #TRANSPOSED_ROWS} stored rows of a transposed B, each len = pEnd − pFrom values (32 KiB, L1/L2). */
     private final double[] staged = new double[TRANSPOSED_ROWS * (KC + KU - 1)];
 
@@ -54,7 +54,7 @@ final class DoublePanelKernel extends PanelKernel {
             for (int p = pFrom; p < pEnd; p++) {
                 System.arraycopy(b, bOff + (pc + p) * n + jc, panel[p], 0, nc);
             }
-        } else {
+        } else if (pEnd > pFrom) {
             packTransposed(panel, pFrom, pEnd, b, bOff, k, pc, jc, nc);
         }
     }

@@ -9,17 +9,22 @@ import java.util.Arrays;
  * instead of 8 with AVX-512). The conversion costs one pass over each panel, which packing makes anyway.
  *
  * <p>C is a {@code double[]}, or a {@code float[]} ({@link Gemm#multiplySingleToFloats}): the micro-kernel
- * sums a panel's products from zero into 3 float rows, and {@link #addTile} adds them to C and rounds to
- * float. For a float32 C that is exactly a float addition, so across panels the result is summed in
+ * sums a panel's products from zero into 3 float rows (1 or 2 for the last rows of C when m is not a
+ * multiple of 3: {@link #kernel1}, {@link #kernel2}, the same sums), and {@link #addTile} adds them to C
+ * and rounds to float. For a float32 C that is exactly a float addition, so across panels the result is summed in
  * float, as sgemm sums it, and both kinds of C receive the same values.
  *
- * <p>The packing loops mirror {@link DoublePanelKernel}'s line for line: Java has no generics over
- * primitive arrays, so the two precisions are written out side by side, as BLAS writes sgemm and
- * dgemm. {@code GemmProperties} checks both against the naive product on every layout.
+ * <p>The packing loops mirror {@link DoublePanelKernel}'s: Java has no generics over primitive arrays,
+ * so the two precisions are written out side by side, as BLAS writes sgemm and dgemm (a double panel
+ * holds 8 values per 64-byte line, so it transposes 8 stored rows per pass instead of 16; the narrow
+ * kernels for the last rows are the float kernel's only). {@code GemmProperties} checks both against
+ * the naive product on every layout.
  */
 final class FloatPanelKernel extends PanelKernel {
     /** Values per panel row: {@link #ROW_BYTES} of them. */
     private static final int NC = ROW_BYTES / Float.BYTES;
+    /** Stored rows of a transposed B copied per pass: one 64-byte line of each panel row. */
+    private static final int TRANSPOSED_ROWS = 16;
     /** Source of zeros for starting a C tile. */
     private static final float[] ZEROS = new float[NC];
 
@@ -29,8 +34,6 @@ final class FloatPanelKernel extends PanelKernel {
     private final float[][] cRows = new float[MR][NC + ROW_PAD];
     /** A sliver: 3 rows × kc, interleaved (6 KiB, L1). */
     private final float[] aPack = new float[(KC + KU - 1) * MR];
-    /** Stored rows of a transposed B copied per pass: one 64-byte line of each panel row. */
-    private static final int TRANSPOSED_ROWS = 16;
     /** {@value #TRANSPOSED_ROWS} stored rows of a transposed B, each len = pEnd − pFrom values (32 KiB, L1/L2). */
     private final float[] staged = new float[TRANSPOSED_ROWS * (KC + KU - 1)];
 
@@ -55,7 +58,7 @@ final class FloatPanelKernel extends PanelKernel {
                     toFloat(b, src, panel[p], 0, nc);
                 }
             }
-        } else {
+        } else if (pEnd > pFrom) {
             packTransposed(panel, pFrom, pEnd, b, bFloats, bOff, k, pc, jc, nc);
         }
     }
@@ -65,8 +68,8 @@ final class FloatPanelKernel extends PanelKernel {
      * from {@code bFloats} when given, else from {@code b}. {@value #TRANSPOSED_ROWS} stored rows at a
      * time are copied into {@link #staged} (rounded to float on the way) and transposed from there, so
      * that B is read in long sequential runs, which the hardware prefetches; transposing straight from B
-     * read {@value #TRANSPOSED_ROWS} short interleaved streams, which it does not: a 256×256 weight not
-     * in cache took 3× as long to pack (PERFORMANCE.md).
+     * read {@value #TRANSPOSED_ROWS} short interleaved streams, which it does not: a 16×256×256 product
+     * whose 256×256 weight was not in cache took 1.5× as long (PERFORMANCE.md, eighth round).
      */
     private void packTransposed(float[][] panel, int pFrom, int pEnd, double[] b, float[] bFloats, int bOff, int k,
             int pc, int jc, int nc) {

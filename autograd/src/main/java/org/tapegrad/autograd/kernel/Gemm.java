@@ -73,8 +73,9 @@ import java.util.Objects;
  * Products of at least {@value #PARALLEL_MIN_WORK} multiply-adds (m·n·k, 64³: about 25 µs on one
  * core, so that the ~10 µs of handing work to another thread can pay off) are split across
  * {@link Parallelism}: the threads pack each B panel together, then share it, claiming groups of 3
- * rows of C as they become free (when C has fewer than 2·threads such groups, its columns are
- * split instead, each thread packing its own panels). Matrix–vector products of at least
+ * rows of C as they become free. When C has fewer than 2·threads such groups, or when A is small next
+ * to B (m·threads ≤ n, as in the MLP's 16-row products), its columns are split instead, one share per
+ * thread, each thread packing its own panels and all of A. Matrix–vector products of at least
  * {@value #PARALLEL_MIN_VECTOR_WORK} multiply-adds are split by output elements. Threads only
  * ever split C, never a sum, so the result does not depend on their number.
  */
@@ -93,7 +94,7 @@ public final class Gemm {
     static final int NARROW_N = 32;
     /** m and k at or above which single-precision products use float panels. */
     static final int SINGLE_PANEL_MIN = 8;
-    /** Fewest columns per thread when a product is split by columns. */
+    /** Fewest columns per share when a product is split by columns (a share is otherwise n / threads). */
     static final int MIN_SPLIT_COLUMNS = 64;
     /** Matrix–vector multiply-adds at or above which the product is split across threads (2¹⁷). */
     static final long PARALLEL_MIN_VECTOR_WORK = 1L << 17;

@@ -195,7 +195,10 @@ public final class SGD extends Optimizer {
         boolean maximize = options.maximize();
         boolean decay = options.weightDecay() != 0;
         boolean nesterov = options.nesterov();
-        double[] grad = Kernels.rowMajor(p.grad()); // read-only
+        // read-only; a gradient held as floats (a float32 linear layer's weight) is read as it is, so
+        // that no double copy of it is made every step
+        float[] gradFloats = Kernels.isWholeFloats(p.grad()) ? p.grad().storageFloats() : null;
+        double[] grad = gradFloats == null ? Kernels.rowMajor(p.grad()) : null;
         double[] param = Kernels.rowMajor(p); // read-only
         int n = p.numel();
         double[] buf = null;
@@ -210,7 +213,8 @@ public final class SGD extends Optimizer {
         }
         double[] next = new double[n];
         for (int i = 0; i < n; i++) {
-            double g = maximize ? -grad[i] : grad[i];
+            double gi = gradFloats != null ? gradFloats[i] : grad[i];
+            double g = maximize ? -gi : gi;
             if (decay) {
                 g = fma(param[i], weightDecay, g, type);
             }

@@ -1,5 +1,6 @@
 package org.tapegrad.nn.optim;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
@@ -33,6 +34,35 @@ class SGDProperties {
             return Combinators.combine(vector, vector.array(double[][].class).ofSize(3),
                     Arbitraries.doubles().between(0, 1).ofScale(6)).as(Case::new);
         });
+    }
+
+    /**
+     * A float32 gradient held as floats (as a linear layer writes its weight's) gives the same steps, bit
+     * for bit, as the same values held as doubles, with every option that reads the gradient.
+     */
+    @Property(tries = 100)
+    void aGradientHeldAsFloatsGivesTheSameSteps(@ForAll("cases") Case c, @ForAll("momenta") double momentum,
+            @ForAll boolean nesterov, @ForAll boolean maximize, @ForAll boolean decay) {
+        int n = c.param().length;
+        SGD.Options options = SGD.Options.builder().lr(c.lr()).momentum(momentum).nesterov(nesterov && momentum > 0)
+                .maximize(maximize).weightDecay(decay ? 0.01 : 0).build();
+        Tensor fromDoubles = Tensor.of(DType.FLOAT32, c.param(), n).requiresGrad(true);
+        Tensor fromFloats = Tensor.of(DType.FLOAT32, c.param(), n).requiresGrad(true);
+        SGD doubles = new SGD(List.of(fromDoubles), options);
+        SGD floats = new SGD(List.of(fromFloats), options);
+        for (double[] grad : c.grads()) {
+            Tensor g = Tensor.of(DType.FLOAT32, grad, n);
+            double[] values = g.toDoubleArray();
+            float[] gradFloats = new float[n];
+            for (int i = 0; i < n; i++) {
+                gradFloats[i] = (float) values[i]; // exact: float32 values
+            }
+            fromDoubles.setGrad(g);
+            fromFloats.setGrad(Tensor.wrapFloats(gradFloats, n));
+            doubles.step();
+            floats.step();
+            assertArrayEquals(fromDoubles.toDoubleArray(), fromFloats.toDoubleArray(), 0.0);
+        }
     }
 
     @Property(tries = 200)
