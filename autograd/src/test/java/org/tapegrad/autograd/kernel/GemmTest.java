@@ -34,6 +34,48 @@ class GemmTest {
         return new GemmProperties.Case(precision, m, n, k, transA, transB, acc, 1, 2, 3, 31L * m + 17L * n + k);
     }
 
+    /**
+     * Two threads that share a B panel each pack part of its depth into the owner's panel, staging in
+     * their own buffers: a second kernel packing rows [20, kcPadded) of a transposed B for the owner must
+     * leave the same panel as the owner packing all of it (checked through the product it gives, against
+     * {@link Gemm#multiply} on one thread, bit for bit), with B given as doubles and, for float panels, as
+     * floats.
+     */
+    @ParameterizedTest
+    @EnumSource(Precision.class)
+    void aKernelPacksPartOfAnotherKernelsPanel(Precision precision) {
+        Parallelism.setThreads(1);
+        int m = 10;
+        int n = 37; // two 16-row transposing passes and a remainder of 5 (four passes of 8 and 5 for doubles)
+        int k = 50;
+        int kcPadded = 51;
+        Random rnd = new Random(5);
+        double[] a = new double[m * k];
+        double[] b = new double[n * k]; // stored n×k: op(B) = Bᵀ
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) rnd.nextGaussian();
+        }
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (float) rnd.nextGaussian();
+        }
+        float[] bFloats = new float[b.length];
+        for (int i = 0; i < b.length; i++) {
+            bFloats[i] = (float) b[i];
+        }
+        double[] expected = new double[m * n];
+        Gemm.multiply(precision, m, n, k, a, 0, false, b, 0, true, expected, 0, false);
+        for (boolean asFloats : precision == Precision.SINGLE ? new boolean[] {false, true} : new boolean[] {false}) {
+            PanelKernel owner = precision == Precision.SINGLE ? new FloatPanelKernel() : new DoublePanelKernel();
+            PanelKernel other = precision == Precision.SINGLE ? new FloatPanelKernel() : new DoublePanelKernel();
+            float[] bf = asFloats ? bFloats : null;
+            owner.packB(owner, 0, 20, b, bf, 0, true, n, k, 0, k, 0, n);
+            other.packB(owner, 20, kcPadded, b, bf, 0, true, n, k, 0, k, 0, n);
+            double[] c = new double[m * n];
+            owner.multiplyRows(owner, 0, m, k, kcPadded, n, true, m, k, a, null, 0, false, 0, c, null, 0, n);
+            assertArrayEquals(expected, c, 0.0, precision + (asFloats ? ", B as floats" : ", B as doubles"));
+        }
+    }
+
     @Test
     void knownSmallProduct() {
         // [1 2 3; 4 5 6] · [7 8; 9 10; 11 12] = [58 64; 139 154]
