@@ -39,13 +39,7 @@ class GemmProperties {
     /** Sizes past the panel sizes (256), on two threads: exercises the packed, blocked, split path. */
     @Property(tries = 12)
     void largeProductsOnTwoThreadsMatchNaive(@ForAll("largeCases") Case c) {
-        int previous = Parallelism.threads();
-        Parallelism.setThreads(2);
-        try {
-            check(c);
-        } finally {
-            Parallelism.setThreads(previous);
-        }
+        checkOnTwoThreads(c);
     }
 
     /**
@@ -54,6 +48,10 @@ class GemmProperties {
      */
     @Property(tries = 10)
     void transposedBPackedByTwoThreadsMatchesNaive(@ForAll("transposedSharedCases") Case c) {
+        checkOnTwoThreads(c);
+    }
+
+    private static void checkOnTwoThreads(Case c) {
         int previous = Parallelism.threads();
         Parallelism.setThreads(2);
         try {
