@@ -10,10 +10,11 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
+import net.jqwik.api.constraints.IntRange;
 
 /**
- * {@link Im2col#im2col} and {@link Im2col#col2im}, in doubles and in floats, against the definition of the
- * column matrix in its class comment, value by value: strides 1 to 3 (2 most often, with kernels 3 wide
+ * {@link Im2col#im2col} and {@link Im2col#col2im}, in doubles and in floats, and {@link Im2col#im2row}, against
+ * the definition of the column matrix in its class comment, value by value: strides 1 to 3 (2 most often, with kernels 3 wide
  * most often: the loops of their own), dilations, asymmetric padding, bands of output rows, a block of a
  * wider matrix.
  */
@@ -119,6 +120,63 @@ class Im2colProperties {
             String where = (source[at] == OUTSIDE ? "outside the block, " : "") + "index " + at + " of " + t;
             assertEquals(expected, doubles[at], 0.0, "doubles: " + where);
             assertEquals(expected, floats[at], 0.0, "floats: " + where);
+        }
+    }
+
+    /**
+     * {@link Im2col#im2row} writes the column matrix transposed, group by group: entry (r, t) of group g's
+     * matrix at {@code off + g·groupStride + t·K + r}, from the input as doubles and as floats alike, and
+     * nothing outside the blocks.
+     */
+    @Property(tries = 400)
+    void im2rowWritesTheTransposedMatrixGroupByGroup(@ForAll("cases") Case t,
+            @ForAll @IntRange(min = 1, max = 3) int groups) {
+        int channels = t.channels() * groups;
+        ConvGeometry g = ConvGeometry.of("conv2d", new int[] {1, channels, t.h(), t.w()},
+                new int[] {groups, t.channels(), t.kh(), t.kw()}, new int[] {t.sh(), t.sw()}, t.pad(),
+                new int[] {t.dh(), t.dw()}, groups);
+        int k = t.channels() * t.kh() * t.kw();
+        int positions = (t.bandTo() - t.bandFrom()) * g.outW;
+        int groupStride = positions * k + t.extraColumns();
+        Random rnd = new Random(t.seed());
+        int xOff = 3;
+        double[] x = new double[xOff + channels * t.h() * t.w() + 3];
+        float[] xFloats = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            xFloats[i] = (float) rnd.nextGaussian();
+            x[i] = xFloats[i];
+        }
+        float[] fromDoubles = new float[t.off() + groups * groupStride + 2];
+        float[] fromFloats = new float[fromDoubles.length];
+        java.util.Arrays.fill(fromDoubles, Float.NaN);
+        java.util.Arrays.fill(fromFloats, Float.NaN);
+        Im2col.im2row(g, x, null, xOff, t.bandFrom(), t.bandTo(), fromDoubles, t.off(), groupStride);
+        Im2col.im2row(g, null, xFloats, xOff, t.bandFrom(), t.bandTo(), fromFloats, t.off(), groupStride);
+        double[] expected = new double[fromDoubles.length];
+        java.util.Arrays.fill(expected, Double.NaN);
+        for (int grp = 0; grp < groups; grp++) {
+            for (int c = 0; c < t.channels(); c++) {
+                for (int u = 0; u < t.kh(); u++) {
+                    for (int v = 0; v < t.kw(); v++) {
+                        int r = (c * t.kh() + u) * t.kw() + v;
+                        for (int i = t.bandFrom(); i < t.bandTo(); i++) {
+                            for (int j = 0; j < g.outW; j++) {
+                                int hIn = i * t.sh() + u * t.dh() - t.pad()[0];
+                                int wIn = j * t.sw() + v * t.dw() - t.pad()[2];
+                                boolean inside = hIn >= 0 && hIn < t.h() && wIn >= 0 && wIn < t.w();
+                                int position = (i - t.bandFrom()) * g.outW + j;
+                                expected[t.off() + grp * groupStride + position * k + r] = inside
+                                        ? x[xOff + ((grp * t.channels() + c) * t.h() + hIn) * t.w() + wIn] : 0.0;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for (int at = 0; at < expected.length; at++) {
+            String where = "index " + at + " of " + t + ", " + groups + " groups";
+            assertEquals(expected[at], fromDoubles[at], 0.0, "from doubles: " + where);
+            assertEquals(expected[at], fromFloats[at], 0.0, "from floats: " + where);
         }
     }
 
