@@ -67,8 +67,14 @@ public final class Arithmetic {
         SECOND {
             @Override
             void row(double[] a, int ai, int as, double[] b, int bi, int bs, double[] o, int oi, int os, int n) {
-                for (int i = 0; i < n; i++) {
-                    o[oi + i * os] = b[bi + i * bs];
+                if (os == 1 && bs == 1) {
+                    System.arraycopy(b, bi, o, oi, n); // a parameter's update, a contiguous copy
+                } else if (os == 1 && bs == 0) {
+                    Arrays.fill(o, oi, oi + n, b[bi]);
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        o[oi + i * os] = b[bi + i * bs];
+                    }
                 }
             }
         };
@@ -197,11 +203,12 @@ public final class Arithmetic {
         final double[] src = ds;
         int[] st = target.strides();
         int[] ss = Broadcasting.stridesFor(source, shape);
-        DType type = target.dtype();
+        // a copy of values of the target's type (checked above) needs no rounding
+        boolean round = target.dtype() == DType.FLOAT32 && kernel != Kernel.SECOND;
         StridedLoop.rows(shape, new int[] {target.storageOffset(), source.storageOffset()}, new int[][] {st, ss},
                 (offs, strides, len) -> {
                     kernel.row(dt, offs[0], strides[0], src, offs[1], strides[1], dt, offs[0], strides[0], len);
-                    if (type == DType.FLOAT32) {
+                    if (round) {
                         for (int i = 0; i < len; i++) {
                             int k = offs[0] + i * strides[0];
                             dt[k] = (float) dt[k];

@@ -6,6 +6,7 @@ import java.util.Map;
 import org.tapegrad.autograd.DType;
 import org.tapegrad.autograd.GradMode;
 import org.tapegrad.autograd.Tensor;
+import org.tapegrad.autograd.kernel.Parallelism;
 import org.tapegrad.autograd.ops.Kernels;
 import org.tapegrad.nn.PyFormat;
 
@@ -36,6 +37,8 @@ import org.tapegrad.nn.PyFormat;
  * parameters stay float32 and follow PyTorch's float32 arithmetic.
  */
 public final class SGD extends Optimizer {
+    /** Elements a thread should get at least before a parameter's update is split across threads. */
+    private static final int PARALLEL_MIN_ELEMENTS = 1 << 14;
 
     /**
      * The hyperparameters of {@link SGD}, validated in the constructor with PyTorch's messages. This
@@ -201,29 +204,30 @@ public final class SGD extends Optimizer {
         double[] grad = gradFloats == null ? Kernels.rowMajor(p.grad()) : null;
         double[] param = Kernels.rowMajor(p); // read-only
         int n = p.numel();
-        double[] buf = null;
-        boolean firstStep = false;
-        if (options.momentum() != 0) {
-            buf = momentumBuffers.get(p);
-            if (buf == null) {
-                buf = new double[n];
-                momentumBuffers.put(p, buf);
-                firstStep = true;
-            }
+        double[] buf = options.momentum() != 0 ? momentumBuffers.get(p) : null;
+        boolean firstStep = options.momentum() != 0 && buf == null;
+        if (firstStep) {
+            buf = new double[n];
+            momentumBuffers.put(p, buf);
         }
+        double[] momentumBuffer = buf;
         double[] next = new double[n];
-        for (int i = 0; i < n; i++) {
-            double gi = gradFloats != null ? gradFloats[i] : grad[i];
-            double g = maximize ? -gi : gi;
-            if (decay) {
-                g = fma(param[i], weightDecay, g, type);
+        // elements are independent: a large parameter (the CNN's classifier, 62,730 values) is split across threads
+        Parallelism.parallelFor(0, n, PARALLEL_MIN_ELEMENTS, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                double gi = gradFloats != null ? gradFloats[i] : grad[i];
+                double g = maximize ? -gi : gi;
+                if (decay) {
+                    g = fma(param[i], weightDecay, g, type);
+                }
+                if (momentumBuffer != null) {
+                    momentumBuffer[i] = firstStep ? g
+                            : fma(g, oneMinusDampening, type.round(momentum * momentumBuffer[i]), type);
+                    g = nesterov ? fma(momentumBuffer[i], momentum, g, type) : momentumBuffer[i];
+                }
+                next[i] = fma(g, minusLr, param[i], type);
             }
-            if (buf != null) {
-                buf[i] = firstStep ? g : fma(g, oneMinusDampening, type.round(momentum * buf[i]), type);
-                g = nesterov ? fma(buf[i], momentum, g, type) : buf[i];
-            }
-            next[i] = fma(g, minusLr, param[i], type);
-        }
+        });
         p.copyFrom(Tensor.wrapExact(next, type, p.shape())); // fma(…, type) left values of the type
     }
 

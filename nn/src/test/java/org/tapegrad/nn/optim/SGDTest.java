@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.tapegrad.autograd.DType;
 import org.tapegrad.autograd.Tensor;
+import org.tapegrad.autograd.kernel.Parallelism;
 
 /**
  * SGD against updates worked out by hand from the rule in SPEC §6.2, over three steps of a
@@ -195,5 +197,55 @@ class SGDTest {
 
         Tensor nonLeaf = p.mul(2.0);
         assertEquals("SGD: can't optimize a non-leaf Tensor (parameter 0)", message(() -> new SGD(List.of(nonLeaf), 0.1)));
+    }
+
+    /**
+     * A parameter large enough for its update to be split across threads (as the CNN's classifier is) takes
+     * the same steps, bit for bit, on two threads as on one, and each step is p − lr·b with the momentum
+     * buffer b = 0.9·b + g (fused multiply-adds in float32, as on one element).
+     */
+    @Test
+    void aParameterSplitAcrossThreadsTakesTheSameStepsAsOnOneThread() {
+        int n = 70_001;
+        Random rnd = new Random(5);
+        double[] start = new double[n];
+        double[][] grads = new double[3][n];
+        for (int i = 0; i < n; i++) {
+            start[i] = rnd.nextGaussian();
+            for (double[] g : grads) {
+                g[i] = rnd.nextGaussian();
+            }
+        }
+        double[] oneThread = stepsOn(1, start, grads);
+        double[] twoThreads = stepsOn(2, start, grads);
+        assertArrayEquals(oneThread, twoThreads, 0.0);
+        // the element-wise definition, for a few elements across the split
+        for (int i : new int[] {0, 17_499, 35_000, 52_501, n - 1}) {
+            float p = (float) start[i];
+            float b = 0;
+            for (int step = 0; step < grads.length; step++) {
+                float g = (float) grads[step][i];
+                b = step == 0 ? g : Math.fma(g, 1f, (float) 0.9 * b);
+                p = Math.fma(b, (float) -0.01, p);
+            }
+            assertEquals(p, oneThread[i], 0.0, "element " + i);
+        }
+    }
+
+    private static double[] stepsOn(int threads, double[] start, double[][] grads) {
+        int previous = Parallelism.threads();
+        Parallelism.setThreads(threads);
+        try {
+            int n = start.length;
+            Tensor p = Tensor.of(DType.FLOAT32, start, n).requiresGrad(true);
+            SGD sgd = new SGD(List.of(p), SGD.Options.builder().lr(0.01).momentum(0.9).build());
+            for (double[] g : grads) {
+                p.setGrad(Tensor.of(DType.FLOAT32, g, n));
+                sgd.step();
+            }
+            return p.toDoubleArray();
+        } finally {
+            Parallelism.setThreads(previous);
+        }
     }
 }
