@@ -205,6 +205,10 @@ final class Im2col {
                         }
                         continue;
                     }
+                    // with three taps per kernel row: which of them fall inside the image's columns
+                    boolean left = w0 >= 0;
+                    boolean middle = w0 + 1 >= 0 && w0 + 1 < g.width;
+                    boolean right = w0 + 2 < g.width;
                     for (int u = 0; u < kh; u++) {
                         int h = i * g.strideH + u * g.dilationH - g.padTop;
                         // tap (c, u, v) of this position is at dst + c·kH·kW + u·kW + v
@@ -213,15 +217,15 @@ final class Im2col {
                             for (int c = 0; c < inPerGroup; c++) {
                                 Arrays.fill(rows, at + c * taps, at + c * taps + kw, 0f);
                             }
-                        } else if (inside && threeTaps) {
-                            // the common 3×3 kernel: three copies per channel, which the JIT unrolls
+                        } else if (threeTaps) {
+                            // the common 3-wide kernel: three copies per channel (zeros in the padding)
                             int src = groupOff + h * g.width + w0;
                             for (int c = 0; c < inPerGroup; c++) {
                                 int a = at + c * taps;
                                 int b = src + c * planeSize;
-                                rows[a] = xFloats[b];
-                                rows[a + 1] = xFloats[b + 1];
-                                rows[a + 2] = xFloats[b + 2];
+                                rows[a] = left ? xFloats[b] : 0f;
+                                rows[a + 1] = middle ? xFloats[b + 1] : 0f;
+                                rows[a + 2] = right ? xFloats[b + 2] : 0f;
                             }
                         } else {
                             int src = groupOff + h * g.width + w0;
