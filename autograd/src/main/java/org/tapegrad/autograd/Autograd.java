@@ -34,10 +34,11 @@ import java.util.Set;
  * no hook saw it. Sums of contributions the engine makes itself are owned too. This saves a copy of
  * every weight gradient per training step, and lets elementwise rules overwrite gradients they own
  * ({@link Node#elementwiseGradientBuffer}) instead of allocating, also behind a {@code Flatten}. A rule
- * that has read an owned gradient in full and returns nothing over its memory may hand its array back
- * ({@link Node#recycle}), so that a later rule of the thread, in this pass or the next, fills it instead
- * of a new array ({@link Node#uninitializedGradientBuffer}): a convolution hands back the gradient it
- * received, and the next step's input gradients of a strided convolution and of a linear layer take it.
+ * that has read an owned gradient in full and returns nothing over its memory may hand its arrays back
+ * ({@link Node#recycle}: of doubles, of floats, or both), so that a later rule of the thread, in this
+ * pass or the next, fills one instead of a new array ({@link Node#uninitializedGradientBuffer},
+ * {@link Node#uninitializedFloatGradientBuffer}): a convolution hands back the gradient it received, and
+ * the next step's input gradients of a strided convolution and of a linear layer take it.
  */
 public final class Autograd {
     private Autograd() {

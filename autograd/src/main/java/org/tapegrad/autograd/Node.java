@@ -40,8 +40,9 @@ public abstract class Node {
     private int savedCount;
     /** The gradient {@link #backward} is running with when the engine owns it (else null). */
     private Tensor ownedGradient;
-    /** The owned gradient's array, once {@link #recycle} has been called during the current backward. */
+    /** The owned gradient's arrays, once {@link #recycle} has been called during the current backward. */
     private double[] recycled;
+    private float[] recycledFloats;
 
     /**
      * @param name   the operation's name, as shown in tape listings ({@code "mul"}, {@code "conv2d"})
@@ -115,18 +116,27 @@ public abstract class Node {
     }
 
     /**
+     * {@link #uninitializedGradientBuffer} in floats, for a float32 input gradient that the rule writes as
+     * floats ({@link Tensor#wrapFloats}) and overwrites entirely.
+     */
+    protected final float[] uninitializedFloatGradientBuffer(int size) {
+        return GradientBuffers.takeFloats(size);
+    }
+
+    /**
      * Declares that this rule has finished reading {@code gradOutput} and returns no gradient over its
-     * memory: if the engine owns it (as for {@link #elementwiseGradientBuffer}) and it has a double array,
-     * that array goes to later rules' {@link #uninitializedGradientBuffer} once this backward returns.
-     * Otherwise (a gradient held as floats only, or not owned) nothing happens.
+     * memory: if the engine owns it (as for {@link #elementwiseGradientBuffer}), its arrays (of doubles, of
+     * floats, or both) go to later rules' {@link #uninitializedGradientBuffer} and
+     * {@link #uninitializedFloatGradientBuffer} once this backward returns. Otherwise nothing happens.
      *
-     * @throws IllegalStateException (from the engine, after backward) if a returned gradient shares the array
+     * @throws IllegalStateException (from the engine, after backward) if a returned gradient shares an array
      */
     protected final void recycle(Tensor gradOutput) {
-        // only a double array is recycled; one held as floats alone is left to the garbage collector
-        if (isOwnedAndWhole(gradOutput) && gradOutput.storage().doublesIfMade() != null) {
-            gradOutput.storage().bumpVersion(); // its values are about to change
-            recycled = gradOutput.storageArray();
+        if (isOwnedAndWhole(gradOutput)) {
+            Storage storage = gradOutput.storage();
+            recycled = storage.doublesIfMade();
+            recycledFloats = storage.floatsIfMade();
+            storage.markRecycled(); // its values are about to change
         }
     }
 
@@ -190,6 +200,7 @@ public abstract class Node {
         Tensor[] grads;
         ownedGradient = owned ? gradOutput : null;
         recycled = null;
+        recycledFloats = null;
         try {
             grads = backward(gradOutput);
         } finally {
@@ -199,16 +210,24 @@ public abstract class Node {
             throw new IllegalStateException(name + ": backward returned " + grads.length + " gradients for "
                     + inputs.length + " inputs");
         }
-        if (recycled != null) {
+        if (recycled != null || recycledFloats != null) {
             double[] array = recycled;
+            float[] floats = recycledFloats;
             recycled = null;
+            recycledFloats = null;
             for (Tensor g : grads) {
-                if (g != null && g.storage().doublesIfMade() == array) {
+                if (g != null && ((array != null && g.storage().doublesIfMade() == array)
+                        || (floats != null && g.storage().floatsIfMade() == floats))) {
                     throw new IllegalStateException(name + ": backward recycled the output gradient but returned "
                             + "a gradient over its memory");
                 }
             }
-            GradientBuffers.give(array);
+            if (array != null) {
+                GradientBuffers.give(array);
+            }
+            if (floats != null) {
+                GradientBuffers.give(floats);
+            }
         }
         return grads;
     }

@@ -100,6 +100,20 @@ final class Storage {
         return data;
     }
 
+    /** The float array if it has been made, else null (nothing is made); its values may be stale. */
+    float[] floatsIfMade() {
+        return floats;
+    }
+
+    /**
+     * Records that the arrays are handed to later gradients ({@code Node#recycle}), whose values will
+     * overwrite them: a new version, with nothing made or copied, so that a tensor saved over this storage
+     * reports the change if it is ever used.
+     */
+    void markRecycled() {
+        version++;
+    }
+
     /** Whether the current values are held as floats, so that {@link #floats} costs nothing. */
     boolean hasFloats() {
         return floats != null && (data == null || floatsVersion == version);

@@ -15,8 +15,10 @@ import org.tapegrad.autograd.functional.Functional;
 import org.tapegrad.autograd.ops.Matmul;
 
 /**
- * {@link Node#recycle} and {@link Node#uninitializedGradientBuffer}: a rule hands back only a gradient the
- * engine owns, and rules that take a buffer overwrite all of it, so nothing a user can see changes.
+ * {@link Node#recycle}, {@link Node#uninitializedGradientBuffer} and
+ * {@link Node#uninitializedFloatGradientBuffer}: a rule hands back only a gradient the engine owns, its
+ * doubles and its floats alike, and rules that take a buffer overwrite all of it, so nothing a user can see
+ * changes.
  */
 class GradientRecyclingTest {
     /** Large enough to be kept ({@link GradientBuffers#MIN_VALUES}). */
@@ -46,6 +48,39 @@ class GradientRecyclingTest {
         }
     }
 
+    /** y = x for a float32 x; its backward returns the gradient as new floats and recycles the one given. */
+    private static final class ConsumingFloats extends Node {
+        final List<float[]> given = new ArrayList<>();
+        final boolean returnTheGivenArray;
+
+        ConsumingFloats(Tensor x, boolean returnTheGivenArray) {
+            super("consuming floats", x);
+            this.returnTheGivenArray = returnTheGivenArray;
+        }
+
+        @Override
+        protected Tensor[] backward(Tensor g) {
+            float[] floats = g.storageFloats();
+            given.add(floats);
+            Tensor dx = Tensor.wrapFloats(returnTheGivenArray ? floats : floats.clone(), g.shape());
+            recycle(g);
+            return new Tensor[] {dx};
+        }
+    }
+
+    /** A float32 leaf of {@link #SIZE} values and y = ConsumingFloats(x), then ReLU, whose gradient is held as floats. */
+    private static Tensor floatChain(ConsumingFloats node, Tensor x) {
+        return Autograd.record(x.detach().mul(1.0), node).relu();
+    }
+
+    private static Tensor floatLeaf() {
+        float[] values = new float[SIZE];
+        for (int i = 0; i < SIZE; i++) {
+            values[i] = (float) Math.sin(i);
+        }
+        return Tensor.wrapFloats(values, SIZE).requiresGrad(true);
+    }
+
     private static Tensor leaf() {
         double[] values = new double[SIZE];
         for (int i = 0; i < SIZE; i++) {
@@ -62,6 +97,31 @@ class GradientRecyclingTest {
         z.sum().backward(); // exp's backward makes the gradient Consuming receives: the engine's own
         assertSame(node.given.get(0), GradientBuffers.take(SIZE));
         assertArrayEquals(z.toDoubleArray(), x.grad().toDoubleArray(), 0.0, "d/dx Σ exp(x) = exp(x)");
+    }
+
+    @Test
+    void anOwnedGradientHeldAsFloatsBacksTheNextFloatBufferOfItsSize() {
+        Tensor x = floatLeaf();
+        ConsumingFloats node = new ConsumingFloats(x, false);
+        Tensor y = floatChain(node, x);
+        // ReLU's backward writes its input gradient as floats from a float seed: the engine's own
+        y.backward(Tensor.ones(DType.FLOAT32, SIZE));
+        assertSame(node.given.get(0), GradientBuffers.takeFloats(SIZE));
+        double[] dx = x.grad().toDoubleArray();
+        for (int i = 0; i < SIZE; i++) {
+            assertEquals(Math.sin(i) > 0 ? 1.0 : 0.0, dx[i], 0.0, "d relu(x)/dx at " + i);
+        }
+    }
+
+    @Test
+    void recyclingAFloatGradientThatIsAlsoReturnedIsAnError() {
+        Tensor x = floatLeaf();
+        ConsumingFloats node = new ConsumingFloats(x, true);
+        Tensor y = floatChain(node, x);
+        Tensor seed = Tensor.ones(DType.FLOAT32, SIZE);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> y.backward(seed));
+        assertEquals("consuming floats: backward recycled the output gradient but returned a gradient over its "
+                + "memory", e.getMessage());
     }
 
     @Test
@@ -131,6 +191,43 @@ class GradientRecyclingTest {
         GradientBuffers.give(poisoned);
         Matmul.linear(x, w, null).backward(g);
         assertSame(poisoned, x.grad().storageArray(), "the linear layer took the recycled buffer");
+
+        Tensor x64 = x.detach().to(DType.FLOAT64).requiresGrad(true);
+        Matmul.linear(x64, w.to(DType.FLOAT64), null).backward(g.to(DType.FLOAT64));
+        assertClose(x64.grad().toDoubleArray(), x.grad().toDoubleArray());
+    }
+
+    @Test
+    void aStridedConvolutionsFloatInputGradientOverwritesEveryValueOfARecycledBuffer() {
+        // an input held as floats gets its gradient as floats, through phases, into a recycled float buffer
+        Generator gen = new Generator(9);
+        Tensor x = Tensor.wrapFloats(Tensor.randn(gen, DType.FLOAT32, 8, 16, 16, 16).toFloatArray(), 8, 16, 16, 16)
+                .requiresGrad(true);
+        Tensor w = Tensor.randn(gen, DType.FLOAT32, 32, 16, 3, 3).mul(0.1);
+        Tensor g = Tensor.randn(gen, DType.FLOAT32, 8, 32, 8, 8);
+        float[] poisoned = new float[x.numel()];
+        Arrays.fill(poisoned, Float.NaN);
+        GradientBuffers.give(poisoned);
+        Functional.conv2d(x, w, null, 2, 1).backward(g);
+        assertSame(poisoned, x.grad().storageFloats(), "the convolution took the recycled buffer");
+
+        Tensor x64 = x.detach().to(DType.FLOAT64).requiresGrad(true);
+        Functional.conv2d(x64, w.to(DType.FLOAT64), null, 2, 1).backward(g.to(DType.FLOAT64));
+        assertClose(x64.grad().toDoubleArray(), x.grad().toDoubleArray());
+    }
+
+    @Test
+    void aLinearLayersFloatInputGradientOverwritesEveryValueOfARecycledBuffer() {
+        Generator gen = new Generator(10);
+        Tensor x = Tensor.wrapFloats(Tensor.randn(gen, DType.FLOAT32, 64, SIZE / 64).toFloatArray(), 64, SIZE / 64)
+                .requiresGrad(true);
+        Tensor w = Tensor.randn(gen, DType.FLOAT32, 10, SIZE / 64).mul(0.1);
+        Tensor g = Tensor.randn(gen, DType.FLOAT32, 64, 10);
+        float[] poisoned = new float[x.numel()];
+        Arrays.fill(poisoned, Float.NaN);
+        GradientBuffers.give(poisoned);
+        Matmul.linear(x, w, null).backward(g);
+        assertSame(poisoned, x.grad().storageFloats(), "the linear layer took the recycled buffer");
 
         Tensor x64 = x.detach().to(DType.FLOAT64).requiresGrad(true);
         Matmul.linear(x64, w.to(DType.FLOAT64), null).backward(g.to(DType.FLOAT64));

@@ -188,7 +188,7 @@ final class Conv2d {
                     double[] gd = gf == null ? Kernels.rowMajor(gradOut) : null;
                     Tensor dx = savedW == null ? null
                             : inputGradient(g, gd, gf, Kernels.rowMajor(savedW.get()), x.dtype(), inputAsFloats,
-                                    this::uninitializedGradientBuffer);
+                                    this::uninitializedGradientBuffer, this::uninitializedFloatGradientBuffer);
                     boolean biasGrad = needsInputGrad(2);
                     // the bias gradient is summed along with the weight's, band by band while in cache
                     double[][] dwdb = null;
@@ -476,11 +476,11 @@ final class Conv2d {
      * the output gradient with the flipped kernel; otherwise {@code Wᵀ·G} per band and col2im, whole
      * images per thread (the bands of one image add onto the same rows of dx). A float32 gradient whose
      * products pack float panels is summed in float ({@link ColumnGradient}), and then every value of dx is
-     * written rather than added to, so dx may come from {@code uninitialized}, which gives an array of the
-     * given size with arbitrary values.
+     * written rather than added to, so dx may come from {@code uninitialized} or, as floats, from
+     * {@code uninitializedFloats}, which give an array of the given size with arbitrary values.
      */
     private static Tensor inputGradient(ConvGeometry g, double[] gd, float[] gFloats, double[] w, DType type,
-            boolean asFloats, IntFunction<double[]> uninitialized) {
+            boolean asFloats, IntFunction<double[]> uninitialized, IntFunction<float[]> uninitializedFloats) {
         int[] shape = {g.batch, g.inChannels, g.height, g.width};
         ConvGeometry transposed = transposedGeometry(g);
         if (transposed != null) {
@@ -494,7 +494,7 @@ final class Conv2d {
         Precision precision = Kernels.precision(type);
         boolean floats = bands.floatColumnsForInput(precision);
         int size = g.batch * g.inImage();
-        float[] dxFloats = floats && asFloats ? new float[size] : null;
+        float[] dxFloats = floats && asFloats ? uninitializedFloats.apply(size) : null;
         double[] dx = dxFloats != null ? null : floats ? uninitialized.apply(size) : new double[size];
         Parallelism.parallelFor(0, runs, minRuns, (from, to) -> {
             ColumnGradient dcols = ColumnGradient.of(bands, floats, dx, dxFloats);

@@ -156,8 +156,8 @@ public final class Matmul {
                         Tensor w = savedW.get();
                         double[] wd = Kernels.rowMajor(w);
                         if (xf != null) {
-                            // an input held as floats gets its gradient as floats
-                            float[] dxf = new float[rowCount * in];
+                            // an input held as floats gets its gradient as floats; the product overwrites it
+                            float[] dxf = uninitializedFloatGradientBuffer(rowCount * in);
                             Gemm.multiplySingle(rowCount, in, outFeatures, gd, null, 0, false, wd, weightFloats(w, wd),
                                     0, false, null, dxf, 0, false);
                             dx = Tensor.wrapFloats(dxf, x.shape());
