@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.BinaryOperator;
 import org.junit.jupiter.api.Test;
 import org.tapegrad.autograd.functional.Functional;
 import org.tapegrad.autograd.ops.Matmul;
@@ -166,71 +167,55 @@ class GradientRecyclingTest {
     void aStridedConvolutionsInputGradientOverwritesEveryValueOfARecycledBuffer() {
         // a float32 stride-2 convolution writes dx through phases, into a buffer that may hold anything
         Generator gen = new Generator(7);
-        Tensor x = Tensor.randn(gen, DType.FLOAT32, 8, 16, 16, 16).requiresGrad(true);
+        Tensor x = Tensor.randn(gen, DType.FLOAT32, 8, 16, 16, 16);
         Tensor w = Tensor.randn(gen, DType.FLOAT32, 32, 16, 3, 3).mul(0.1);
         Tensor g = Tensor.randn(gen, DType.FLOAT32, 8, 32, 8, 8);
-        double[] poisoned = new double[x.numel()];
-        Arrays.fill(poisoned, Double.NaN);
-        GradientBuffers.give(poisoned);
-        Functional.conv2d(x, w, null, 2, 1).backward(g);
-        assertSame(poisoned, x.grad().storageArray(), "the convolution took the recycled buffer");
-
-        Tensor x64 = x.detach().to(DType.FLOAT64).requiresGrad(true);
-        Functional.conv2d(x64, w.to(DType.FLOAT64), null, 2, 1).backward(g.to(DType.FLOAT64));
-        assertClose(x64.grad().toDoubleArray(), x.grad().toDoubleArray());
+        for (boolean asFloats : new boolean[] {false, true}) {
+            checkTakesAndOverwritesARecycledBuffer("convolution", x, w, g, asFloats,
+                    (in, weight) -> Functional.conv2d(in, weight, null, 2, 1));
+        }
     }
 
     @Test
     void aLinearLayersInputGradientOverwritesEveryValueOfARecycledBuffer() {
         Generator gen = new Generator(8);
-        Tensor x = Tensor.randn(gen, DType.FLOAT32, 64, SIZE / 64).requiresGrad(true);
+        Tensor x = Tensor.randn(gen, DType.FLOAT32, 64, SIZE / 64);
         Tensor w = Tensor.randn(gen, DType.FLOAT32, 10, SIZE / 64).mul(0.1);
         Tensor g = Tensor.randn(gen, DType.FLOAT32, 64, 10);
-        double[] poisoned = new double[x.numel()];
-        Arrays.fill(poisoned, Double.NaN);
-        GradientBuffers.give(poisoned);
-        Matmul.linear(x, w, null).backward(g);
-        assertSame(poisoned, x.grad().storageArray(), "the linear layer took the recycled buffer");
-
-        Tensor x64 = x.detach().to(DType.FLOAT64).requiresGrad(true);
-        Matmul.linear(x64, w.to(DType.FLOAT64), null).backward(g.to(DType.FLOAT64));
-        assertClose(x64.grad().toDoubleArray(), x.grad().toDoubleArray());
+        for (boolean asFloats : new boolean[] {false, true}) {
+            checkTakesAndOverwritesARecycledBuffer("linear layer", x, w, g, asFloats,
+                    (in, weight) -> Matmul.linear(in, weight, null));
+        }
     }
 
-    @Test
-    void aStridedConvolutionsFloatInputGradientOverwritesEveryValueOfARecycledBuffer() {
-        // an input held as floats gets its gradient as floats, through phases, into a recycled float buffer
-        Generator gen = new Generator(9);
-        Tensor x = Tensor.wrapFloats(Tensor.randn(gen, DType.FLOAT32, 8, 16, 16, 16).toFloatArray(), 8, 16, 16, 16)
-                .requiresGrad(true);
-        Tensor w = Tensor.randn(gen, DType.FLOAT32, 32, 16, 3, 3).mul(0.1);
-        Tensor g = Tensor.randn(gen, DType.FLOAT32, 8, 32, 8, 8);
-        float[] poisoned = new float[x.numel()];
-        Arrays.fill(poisoned, Float.NaN);
-        GradientBuffers.give(poisoned);
-        Functional.conv2d(x, w, null, 2, 1).backward(g);
-        assertSame(poisoned, x.grad().storageFloats(), "the convolution took the recycled buffer");
+    /**
+     * {@code op(x, w)} for the float32 values of {@code x}, held as floats (whose input gradient is then
+     * written as floats) or as doubles, backward from {@code g}: its input gradient takes the recycled array
+     * of its kind, filled with NaN, overwrites every value of it, and agrees with float64.
+     */
+    private static void checkTakesAndOverwritesARecycledBuffer(String what, Tensor values, Tensor w, Tensor g,
+            boolean asFloats, BinaryOperator<Tensor> op) {
+        Tensor x = asFloats ? Tensor.wrapFloats(values.toFloatArray(), values.shape()) : values.detach();
+        x.requiresGrad(true);
+        Object poisoned;
+        if (asFloats) {
+            float[] floats = new float[x.numel()];
+            Arrays.fill(floats, Float.NaN);
+            GradientBuffers.give(floats);
+            poisoned = floats;
+        } else {
+            double[] doubles = new double[x.numel()];
+            Arrays.fill(doubles, Double.NaN);
+            GradientBuffers.give(doubles);
+            poisoned = doubles;
+        }
+        op.apply(x, w).backward(g);
+        Object taken = asFloats ? x.grad().storageFloats() : x.grad().storageArray();
+        // compared by identity, not with assertSame, whose failure would print every value of both arrays
+        assertTrue(poisoned == taken, "the " + what + " took the recycled buffer (held as floats: " + asFloats + ")");
 
         Tensor x64 = x.detach().to(DType.FLOAT64).requiresGrad(true);
-        Functional.conv2d(x64, w.to(DType.FLOAT64), null, 2, 1).backward(g.to(DType.FLOAT64));
-        assertClose(x64.grad().toDoubleArray(), x.grad().toDoubleArray());
-    }
-
-    @Test
-    void aLinearLayersFloatInputGradientOverwritesEveryValueOfARecycledBuffer() {
-        Generator gen = new Generator(10);
-        Tensor x = Tensor.wrapFloats(Tensor.randn(gen, DType.FLOAT32, 64, SIZE / 64).toFloatArray(), 64, SIZE / 64)
-                .requiresGrad(true);
-        Tensor w = Tensor.randn(gen, DType.FLOAT32, 10, SIZE / 64).mul(0.1);
-        Tensor g = Tensor.randn(gen, DType.FLOAT32, 64, 10);
-        float[] poisoned = new float[x.numel()];
-        Arrays.fill(poisoned, Float.NaN);
-        GradientBuffers.give(poisoned);
-        Matmul.linear(x, w, null).backward(g);
-        assertSame(poisoned, x.grad().storageFloats(), "the linear layer took the recycled buffer");
-
-        Tensor x64 = x.detach().to(DType.FLOAT64).requiresGrad(true);
-        Matmul.linear(x64, w.to(DType.FLOAT64), null).backward(g.to(DType.FLOAT64));
+        op.apply(x64, w.to(DType.FLOAT64)).backward(g.to(DType.FLOAT64));
         assertClose(x64.grad().toDoubleArray(), x.grad().toDoubleArray());
     }
 

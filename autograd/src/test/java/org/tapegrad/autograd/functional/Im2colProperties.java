@@ -84,17 +84,26 @@ class Im2colProperties {
                     int r = (c * t.kh() + u) * t.kw() + v;
                     for (int i = t.bandFrom(); i < t.bandTo(); i++) {
                         for (int j = 0; j < g.outW; j++) {
-                            int hIn = i * t.sh() + u * t.dh() - t.pad()[0];
-                            int wIn = j * t.sw() + v * t.dw() - t.pad()[2];
-                            boolean inside = hIn >= 0 && hIn < t.h() && wIn >= 0 && wIn < t.w();
+                            int pixel = pixel(t, c, u, v, i, j);
                             source[t.off() + r * ld + (i - t.bandFrom()) * g.outW + j] =
-                                    inside ? xOff + (c * t.h() + hIn) * t.w() + wIn : PADDING;
+                                    pixel == PADDING ? PADDING : xOff + pixel;
                         }
                     }
                 }
             }
         }
         return source;
+    }
+
+    /**
+     * The pixel that tap (u, v) of channel c reads for output position (i, j): its index {@code (c·H + h)·W + w}
+     * in the image, or {@link #PADDING}.
+     */
+    private static int pixel(Case t, int c, int u, int v, int i, int j) {
+        int hIn = i * t.sh() + u * t.dh() - t.pad()[0];
+        int wIn = j * t.sw() + v * t.dw() - t.pad()[2];
+        boolean inside = hIn >= 0 && hIn < t.h() && wIn >= 0 && wIn < t.w();
+        return inside ? (c * t.h() + hIn) * t.w() + wIn : PADDING;
     }
 
     @Property(tries = 400)
@@ -161,12 +170,11 @@ class Im2colProperties {
                         int r = (c * t.kh() + u) * t.kw() + v;
                         for (int i = t.bandFrom(); i < t.bandTo(); i++) {
                             for (int j = 0; j < g.outW; j++) {
-                                int hIn = i * t.sh() + u * t.dh() - t.pad()[0];
-                                int wIn = j * t.sw() + v * t.dw() - t.pad()[2];
-                                boolean inside = hIn >= 0 && hIn < t.h() && wIn >= 0 && wIn < t.w();
+                                // the image's channel grp·C/G + c
+                                int pixel = pixel(t, grp * t.channels() + c, u, v, i, j);
                                 int position = (i - t.bandFrom()) * g.outW + j;
-                                expected[t.off() + grp * groupStride + position * k + r] = inside
-                                        ? x[xOff + ((grp * t.channels() + c) * t.h() + hIn) * t.w() + wIn] : 0.0;
+                                expected[t.off() + grp * groupStride + position * k + r] =
+                                        pixel == PADDING ? 0.0 : x[xOff + pixel];
                             }
                         }
                     }
