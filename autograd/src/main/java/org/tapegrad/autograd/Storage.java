@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *       rounding pass. The double copy, once made, is kept; the values are floats, so it is exact.</li>
  * </ul>
  * Invariant: while {@link #data} is non-null it holds the current values; while it is null,
- * {@link #floats} does. An in-place change through the double array ({@link #bumpVersion}) makes the
+ * {@link #floats} does, except after {@link #markRecycled}, when the storage holds nothing. An in-place change through the double array ({@link #bumpVersion}) makes the
  * float copy stale; one through the float array ({@link #overwriteFloats}) drops the double copy.
  * Like the rest of a tensor's state, the copies are made without locking: a kernel asks for its
  * operands' arrays on the calling thread, before it splits its work across threads.
@@ -108,10 +108,13 @@ final class Storage {
     /**
      * Records that the arrays are handed to later gradients ({@code Node#recycle}), whose values will
      * overwrite them: a new version, with nothing made or copied, so that a tensor saved over this storage
-     * reports the change if it is ever used.
+     * reports the change if it is ever used, and the storage lets go of both arrays, so that nothing can
+     * read or refresh them through it (the engine drops such a storage; using it again fails).
      */
     void markRecycled() {
         version++;
+        data = null;
+        floats = null;
     }
 
     /** Whether the current values are held as floats, so that {@link #floats} costs nothing. */

@@ -63,6 +63,15 @@ class CopyFromTest {
     }
 
     @Test
+    void aSourceOfAnotherTypeIsConvertedAndRounded() {
+        Tensor target = Tensor.zeros(DType.FLOAT32, 2, 2);
+        target.copyFrom(Tensor.full(0.1, DType.FLOAT64, 2, 2));
+        assertEquals((float) 0.1, target.get(1, 1), 0.0);
+        Tensor wide = Tensor.zeros(DType.FLOAT64, 2).copyFrom(Tensor.full(0.1, DType.FLOAT32, 2));
+        assertEquals((float) 0.1, wide.get(0), 0.0);
+    }
+
+    @Test
     void fillWritesTheValueRoundedToTheType() {
         Tensor t = Tensor.zeros(DType.FLOAT32, 2, 3);
         t.narrow(1, 1, 2).fill(0.1);

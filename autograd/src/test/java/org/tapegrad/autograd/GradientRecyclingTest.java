@@ -52,6 +52,8 @@ class GradientRecyclingTest {
     /** y = x for a float32 x; its backward returns the gradient as new floats and recycles the one given. */
     private static final class ConsumingFloats extends Node {
         final List<float[]> given = new ArrayList<>();
+        /** Whether each gradient given was held as floats only, with no double copy. */
+        final List<Boolean> floatsOnly = new ArrayList<>();
         final boolean returnTheGivenArray;
 
         ConsumingFloats(Tensor x, boolean returnTheGivenArray) {
@@ -61,6 +63,7 @@ class GradientRecyclingTest {
 
         @Override
         protected Tensor[] backward(Tensor g) {
+            floatsOnly.add(g.storage().doublesIfMade() == null);
             float[] floats = g.storageFloats();
             given.add(floats);
             Tensor dx = Tensor.wrapFloats(returnTheGivenArray ? floats : floats.clone(), g.shape());
@@ -69,9 +72,19 @@ class GradientRecyclingTest {
         }
     }
 
-    /** A float32 leaf of {@link #SIZE} values and y = ConsumingFloats(x), then ReLU, whose gradient is held as floats. */
+    /**
+     * relu(ConsumingFloats(x)) for a float32 leaf x of {@link #SIZE} values: the node's output is held as
+     * floats, so ReLU runs its float route and, from a seed held as floats, gives the node a gradient of its
+     * own held as floats only.
+     */
     private static Tensor floatChain(ConsumingFloats node, Tensor x) {
-        return Autograd.record(x.detach().mul(1.0), node).relu();
+        return Autograd.record(Tensor.wrapFloats(x.toFloatArray(), SIZE), node).relu();
+    }
+
+    private static Tensor floatOnes() {
+        float[] ones = new float[SIZE];
+        Arrays.fill(ones, 1f);
+        return Tensor.wrapFloats(ones, SIZE);
     }
 
     private static Tensor floatLeaf() {
@@ -106,7 +119,8 @@ class GradientRecyclingTest {
         ConsumingFloats node = new ConsumingFloats(x, false);
         Tensor y = floatChain(node, x);
         // ReLU's backward writes its input gradient as floats from a float seed: the engine's own
-        y.backward(Tensor.ones(DType.FLOAT32, SIZE));
+        y.backward(floatOnes());
+        assertTrue(node.floatsOnly.get(0), "the gradient was held as floats only");
         assertSame(node.given.get(0), GradientBuffers.takeFloats(SIZE));
         double[] dx = x.grad().toDoubleArray();
         for (int i = 0; i < SIZE; i++) {
@@ -119,7 +133,7 @@ class GradientRecyclingTest {
         Tensor x = floatLeaf();
         ConsumingFloats node = new ConsumingFloats(x, true);
         Tensor y = floatChain(node, x);
-        Tensor seed = Tensor.ones(DType.FLOAT32, SIZE);
+        Tensor seed = floatOnes();
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> y.backward(seed));
         assertEquals("consuming floats: backward recycled the output gradient but returned a gradient over its "
                 + "memory", e.getMessage());

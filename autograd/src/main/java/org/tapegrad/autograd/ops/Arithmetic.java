@@ -182,7 +182,9 @@ public final class Arithmetic {
 
     /**
      * {@code target = kernel(target, source)} in place, with {@code source} broadcast to the target's shape.
-     * The result is rounded to the target's dtype. Nothing is recorded on the tape.
+     * The result is rounded to the target's dtype, except by {@link Kernel#SECOND} (copy and fill), which
+     * copies values already of that type (the source's type is checked to be the target's). Nothing is
+     * recorded on the tape.
      *
      * @param target modified
      * @param source not modified
