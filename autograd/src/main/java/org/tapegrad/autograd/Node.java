@@ -40,7 +40,8 @@ public abstract class Node {
     private int savedCount;
     /** The gradient {@link #backward} is running with when the engine owns it (else null). */
     private Tensor ownedGradient;
-    /** The owned gradient's arrays, once {@link #recycle} has been called during the current backward. */
+    /** The owned gradient's storage and arrays, once {@link #recycle} has been called during the current backward. */
+    private Storage recycledStorage;
     private double[] recycled;
     private float[] recycledFloats;
 
@@ -134,6 +135,7 @@ public abstract class Node {
     protected final void recycle(Tensor gradOutput) {
         if (isOwnedAndWhole(gradOutput)) {
             Storage storage = gradOutput.storage();
+            recycledStorage = storage;
             recycled = storage.doublesIfMade();
             recycledFloats = storage.floatsIfMade();
             storage.markRecycled(); // its values are about to change
@@ -199,6 +201,7 @@ public abstract class Node {
         }
         Tensor[] grads;
         ownedGradient = owned ? gradOutput : null;
+        recycledStorage = null;
         recycled = null;
         recycledFloats = null;
         try {
@@ -210,13 +213,16 @@ public abstract class Node {
             throw new IllegalStateException(name + ": backward returned " + grads.length + " gradients for "
                     + inputs.length + " inputs");
         }
-        if (recycled != null || recycledFloats != null) {
+        if (recycledStorage != null) {
+            Storage storage = recycledStorage;
             double[] array = recycled;
             float[] floats = recycledFloats;
+            recycledStorage = null;
             recycled = null;
             recycledFloats = null;
             for (Tensor g : grads) {
-                if (g != null && ((array != null && g.storage().doublesIfMade() == array)
+                // the recycled storage itself (it now holds nothing), or another over one of its arrays
+                if (g != null && (g.storage() == storage || (array != null && g.storage().doublesIfMade() == array)
                         || (floats != null && g.storage().floatsIfMade() == floats))) {
                     throw new IllegalStateException(name + ": backward recycled the output gradient but returned "
                             + "a gradient over its memory");

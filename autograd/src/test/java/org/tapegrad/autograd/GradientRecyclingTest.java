@@ -178,6 +178,22 @@ class GradientRecyclingTest {
     }
 
     @Test
+    void recyclingAGradientAndReturningItAsItIsIsAnError() {
+        Tensor x = leaf();
+        Node passThrough = new Node("pass-through", x) {
+            @Override
+            protected Tensor[] backward(Tensor g) {
+                recycle(g);
+                return new Tensor[] {g};
+            }
+        };
+        Tensor z = Autograd.record(x.detach().mul(1.0), passThrough).exp();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> z.sum().backward());
+        assertEquals("pass-through: backward recycled the output gradient but returned a gradient over its memory",
+                e.getMessage());
+    }
+
+    @Test
     void aStridedConvolutionsInputGradientOverwritesEveryValueOfARecycledBuffer() {
         // a float32 stride-2 convolution writes dx through phases, into a buffer that may hold anything
         Generator gen = new Generator(7);
