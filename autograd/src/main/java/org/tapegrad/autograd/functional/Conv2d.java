@@ -728,9 +728,9 @@ final class Conv2d {
 
         /**
          * Whether the forward pass's float column matrices are built, and the input gradient's summed,
-         * through the input's {@link Phases}: strided convolutions whose bands hold whole images (small images, whose short
-         * strided rows cost the most per value). Measured on the benchmark CNN's stride-2 layer, per image:
-         * im2col 17 instead of 24 µs (the split 10, the copies 7).
+         * through the input's {@link Phases}: strided convolutions whose bands hold whole images (small
+         * images, whose short strided rows cost the most per value). Measured on the benchmark CNN's
+         * stride-2 layer, per image: im2col 17 instead of 24 µs (the split 10, the copies 7).
          */
         boolean phased() {
             return perImage == 1 && (g.strideH > 1 || g.strideW > 1);

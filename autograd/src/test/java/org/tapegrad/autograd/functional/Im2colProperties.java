@@ -13,10 +13,10 @@ import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 
 /**
- * {@link Im2col#im2col} and {@link Im2col#col2im}, in doubles and in floats, and {@link Im2col#im2row}, against
- * the definition of the column matrix in its class comment, value by value: strides 1 to 3 (2 most often, with kernels 3 wide
- * most often: the loops of their own), dilations, asymmetric padding, bands of output rows, a block of a
- * wider matrix.
+ * {@link Im2col#im2col} and {@link Im2col#col2im}, in doubles and in floats, and {@link Im2col#im2row},
+ * against the definition of the column matrix in its class comment, value by value: strides 1 to 3 (2 most
+ * often, with kernels 3 wide most often: the loops of their own), dilations, asymmetric padding up to 4,
+ * bands of output rows, a block of a wider matrix.
  */
 class Im2colProperties {
 

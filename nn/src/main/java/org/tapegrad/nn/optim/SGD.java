@@ -34,7 +34,9 @@ import org.tapegrad.nn.PyFormat;
  * The update runs under no-grad and writes the parameter in place ({@link Tensor#copyFrom}). Each
  * {@code a + α·b} is a fused multiply-add in the parameter's type, as PyTorch's vectorised CPU kernel
  * computes it, and the scalar factors μ, 1 − τ, λ and −γ are first rounded to that type; so float32
- * parameters stay float32 and follow PyTorch's float32 arithmetic.
+ * parameters stay float32 and follow PyTorch's float32 arithmetic. A large parameter's elements are
+ * updated in parallel ({@code Parallelism}); each element's arithmetic is the same, so the steps do not
+ * depend on the number of threads.
  */
 public final class SGD extends Optimizer {
     /** Elements a thread should get at least before a parameter's update is split across threads. */
@@ -212,7 +214,7 @@ public final class SGD extends Optimizer {
         }
         double[] momentumBuffer = buf;
         double[] next = new double[n];
-        // elements are independent: a large parameter (the CNN's classifier, 62,730 values) is split across threads
+        // elements are independent: a large parameter (the CNN's classifier, 62,720 weights) is split across threads
         Parallelism.parallelFor(0, n, PARALLEL_MIN_ELEMENTS, (from, to) -> {
             for (int i = from; i < to; i++) {
                 double gi = gradFloats != null ? gradFloats[i] : grad[i];
