@@ -17,8 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       rounding pass. The double copy, once made, is kept; the values are floats, so it is exact.</li>
  * </ul>
  * Invariant: while {@link #data} is non-null it holds the current values; while it is null,
- * {@link #floats} does, except after {@link #markRecycled}, when the storage holds nothing. An in-place change through the double array ({@link #bumpVersion}) makes the
- * float copy stale; one through the float array ({@link #overwriteFloats}) drops the double copy.
+ * {@link #floats} does, except after {@link #markRecycled}, when the storage holds nothing. An in-place
+ * change through the double array ({@link #bumpVersion}) makes the float copy stale; one through the
+ * float array ({@link #overwriteFloats}) drops the double copy.
  * Like the rest of a tensor's state, the copies are made without locking: a kernel asks for its
  * operands' arrays on the calling thread, before it splits its work across threads.
  */

@@ -51,9 +51,9 @@ abstract class PanelKernel {
      * Packs rows [pFrom, pTo) of the B panel of {@code owner} (a kernel of the same precision), on the
      * calling thread (whose kernel this must be, for its scratch buffers):
      * {@code panel[p][j] = op(B)[pc + p][jc + j]} for p &lt; kc and j &lt; nc (nc &le; {@link #panelWidth}),
-     * zero for kc &le; p &lt; kcPadded (see {@link Gemm} for op(B)). {@code bFloats} is null or B's values as floats, for a kernel that
-     * packs floats to copy instead of converting; a float kernel given {@code bFloats} does not read
-     * {@code b}, which may then be null ({@link Gemm#multiplySingle}).
+     * zero for kc &le; p &lt; kcPadded (see {@link Gemm} for op(B)). {@code bFloats} is null or B's values
+     * as floats, for a kernel that packs floats to copy instead of converting; a float kernel given
+     * {@code bFloats} does not read {@code b}, which may then be null ({@link Gemm#multiplySingle}).
      */
     abstract void packB(PanelKernel owner, int pFrom, int pTo, double[] b, float[] bFloats, int bOff, boolean transB,
             int n, int k, int pc, int kc, int jc, int nc);
